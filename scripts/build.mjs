@@ -1,0 +1,104 @@
+// Bundles the commands (src/commands/*.ts) and the worker entry (workers/worker.ts) into dist/ with
+// esbuild; type-checking is `npm run typecheck`. The runner executes bundled JS because worker
+// threads on Node 20 cannot load .ts, a TypeScript loader costs ~300 ms per process start, and
+// one bundle loads in ~27 ms where the same modules as separate files take ~95 ms.
+// `ensureBuilt` rebuilds only when a source file is newer than the last build, so a user who
+// edits or adds a model in src/models/ never runs stale code and an unchanged tree costs ~2 ms.
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sourceDirs = ['src', 'workers'];
+const outDir = join(root, 'dist');
+const stampFile = join(outDir, '.build-stamp');
+
+function walk(dir, out) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else if (entry.name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+function sources() {
+  return sourceDirs.flatMap((dir) => walk(join(root, dir), []));
+}
+
+function isStale(files) {
+  let stamp;
+  try {
+    stamp = statSync(stampFile).mtimeMs;
+  } catch {
+    return true;
+  }
+  // Directory mtimes catch deleted and renamed files too.
+  const dirs = new Set(files.map((f) => dirname(f)));
+  for (const path of [...files, ...dirs]) {
+    if (statSync(path).mtimeMs > stamp) return true;
+  }
+  return false;
+}
+
+const entryPoints = () => [
+  join(root, 'workers/worker.ts'),
+  ...readdirSync(join(root, 'src/commands'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => join(root, 'src/commands', name)),
+];
+
+export async function build() {
+  const { build: esbuild } = await import('esbuild');
+  const files = sources();
+  rmSync(outDir, { recursive: true, force: true });
+  await esbuild({
+    entryPoints: entryPoints(),
+    outdir: outDir,
+    outbase: root,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
+    // piscina must load its own worker bootstrap from node_modules; tsx is loaded only for .ts
+    // model modules.
+    external: ['piscina', 'tsx', 'esbuild'],
+    // Bundled CommonJS libraries (ml-svm) may still call require().
+    banner: {
+      js: "import { createRequire as __trainpoolRequire } from 'node:module'; const require = __trainpoolRequire(import.meta.url);",
+    },
+  });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(stampFile, `${files.map((f) => relative(root, f)).join('\n')}\n`);
+}
+
+// Several `npm run train` may start at once on a fresh tree: one builds, the others wait for it.
+const lockDir = join(root, '.build-lock');
+
+export async function ensureBuilt() {
+  if (!isStale(sources())) return;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      if (Date.now() > deadline) rmSync(lockDir, { recursive: true, force: true });
+      await sleep(25);
+      if (!isStale(sources())) return;
+    }
+  }
+  try {
+    if (isStale(sources())) await build();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await build();
+}

@@ -1,0 +1,61 @@
+import { availableParallelism } from 'node:os';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+
+export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\s*-?\d+\s*$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, not "${value}".`,
+      );
+    }
+    return n;
+  };
+}
+
+export function fraction(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) {
+      throw new InvalidArgumentError(`${name} must be a number from 0 up to (not including) 1, not "${value}".`);
+    }
+    return n;
+  };
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+export const commaList = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+export const defaultThreads = () => availableParallelism();
+
+/**
+ * Parses argv with commander, turning its errors into UsageError (exit 2). Returns undefined when
+ * commander has already printed --help or --version and the process should exit 0.
+ */
+export function parse<T extends Record<string, unknown>>(program: Command, args: readonly string[]): T | undefined {
+  program.exitOverride().configureOutput({ writeErr: () => {} });
+  try {
+    program.parse(args, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return undefined;
+      throw new UsageError(error.message.replace(/^error: /, ''));
+    }
+    throw error;
+  }
+  return program.opts<T>();
+}
+
+export { Command, Option };

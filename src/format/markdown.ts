@@ -1,0 +1,93 @@
+import type { ModelReport, Report } from '../report.js';
+import { fixed, leaderboardRows, ms } from './text.js';
+
+const table = (head: string[], rows: string[][]) =>
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => ' --- ').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+
+const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function modelSection(m: ModelReport): string {
+  const lines = [
+    `### ${m.id}`,
+    '',
+    m.description,
+    '',
+    `- params: \`${JSON.stringify(m.params)}\``,
+    `- preprocessing: ${m.preprocess}`,
+  ];
+  if (m.cv) {
+    lines.push(
+      `- ${m.cv.k}-fold CV accuracy: ${fixed(m.cv.accuracy.mean, 4)} ± ${fixed(m.cv.accuracy.std, 4)} (folds: ${m.cv.accuracy.folds.map((v) => fixed(v, 4)).join(', ')})`,
+    );
+  }
+  if (m.tuning) {
+    lines.push(
+      '',
+      table(
+        ['candidate', 'params', 'cv accuracy'],
+        m.tuning.candidates.map((c, i) => [
+          `${i + 1}${i === m.tuning!.best ? ' (best)' : ''}`,
+          `\`${JSON.stringify(c.params)}\``,
+          c.cv
+            ? `${fixed(c.cv.accuracy.mean, 4)} ± ${fixed(c.cv.accuracy.std, 4)}`
+            : `failed: ${escape(c.error?.message ?? '')}`,
+        ]),
+      ),
+    );
+  }
+  if (m.status === 'failed') {
+    lines.push(`- **failed** in ${m.error.task} (${m.error.kind}): ${escape(m.error.message)}`);
+    return lines.join('\n');
+  }
+  lines.push(`- fit ${ms(m.timings.fitMs)} ms, predict ${ms(m.timings.predictMs)} ms`);
+  if (m.metrics) {
+    const { labels, matrix } = m.metrics.confusionMatrix;
+    lines.push(
+      '',
+      table(
+        ['class', 'precision', 'recall', 'F1', 'support'],
+        m.metrics.perClass.map((p) => [p.class, fixed(p.precision), fixed(p.recall), fixed(p.f1), String(p.support)]),
+      ),
+      '',
+      'Confusion matrix (rows: true class, columns: predicted):',
+      '',
+      table(
+        ['', ...labels],
+        matrix.map((row, i) => [`**${labels[i]}**`, ...row.map(String)]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** report.md: the same report for people, as Markdown. */
+export function formatMarkdown(report: Report): string {
+  const d = report.dataset;
+  const rows = leaderboardRows(report);
+  return [
+    `# trainpool run ${report.runId}`,
+    '',
+    `- status: ${report.status}`,
+    `- created: ${report.createdAt}`,
+    `- data set: ${d.name} (${d.source}), ${d.rows} rows x ${d.features} features, ${d.classes.length} classes, sha256 \`${d.sha256.slice(0, 16)}…\``,
+    `- split: ${report.split.file ? `from ${report.split.file}` : `stratified, seed ${report.split.seed}, test size ${report.split.testSize}`}: ${report.split.train.length} train / ${report.split.test.length} test rows`,
+    `- cross-validation: ${report.cv ? `${report.cv.k} folds${report.cv.file ? ` from ${report.cv.file}` : ', stratified'}` : 'none'}${report.tune ? '; grids tuned' : ''}`,
+    `- threads: ${report.threads}; Node ${report.nodeVersion}; ${(report.durationMs / 1000).toFixed(2)} s`,
+    '',
+    '## Leaderboard',
+    '',
+    table(
+      ['#', 'model', 'cv accuracy', 'test accuracy', 'balanced acc.', 'macro F1', 'fit ms', 'note'],
+      rows.map((r) => [r.rank, r.id, r.cv, r.accuracy, r.balancedAccuracy, r.macroF1, r.fitMs, escape(r.note)]),
+    ),
+    '',
+    '## Models',
+    '',
+    report.models.map(modelSection).join('\n\n'),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,59 @@
+import type { Executor } from './executor.js';
+import { failure, type Task, type TaskResult } from './types.js';
+
+interface Pending {
+  task: Task;
+  priority: number;
+  seq: number;
+  resolve: (result: TaskResult) => void;
+}
+
+/**
+ * Hands tasks to an executor no more than `executor.concurrency` at a time, the highest priority
+ * (longest expected) first, so that the slowest job does not start last. Ties keep submission
+ * order. Results are matched to their tasks, so completion order never affects a report.
+ */
+export class Scheduler {
+  private readonly pending: Pending[] = [];
+  private running = 0;
+  private seq = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  submit(task: Task, priority: number): Promise<TaskResult> {
+    return new Promise((resolve) => {
+      this.pending.push({ task, priority, seq: this.seq++, resolve });
+      this.pump();
+    });
+  }
+
+  /** Stops dispatching: every task not yet started resolves as aborted. */
+  stop(): void {
+    this.stopped = true;
+    for (const p of this.pending.splice(0))
+      p.resolve(failure('aborted', new Error('the run was interrupted before this task started')));
+  }
+
+  private pump(): void {
+    if (this.stopped || this.signal?.aborted) return this.stop();
+    while (this.running < this.executor.concurrency && this.pending.length > 0) {
+      let best = 0;
+      for (let i = 1; i < this.pending.length; i++) {
+        const a = this.pending[i]!;
+        const b = this.pending[best]!;
+        if (a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq)) best = i;
+      }
+      const next = this.pending.splice(best, 1)[0]!;
+      this.running += 1;
+      void this.executor.run(next.task, this.signal).then((result) => {
+        this.running -= 1;
+        next.resolve(result);
+        this.pump();
+      });
+    }
+  }
+}

