@@ -32,6 +32,8 @@ interface ModelReportBase {
   preprocess: Preprocessing;
   cv?: CvScores;
   tuning?: { candidates: Candidate[]; best: number | null };
+  /** Tries the final fit took, when a crashed worker made it retry. */
+  attempts?: number;
 }
 
 export interface OkModelReport extends ModelReportBase {

@@ -1,0 +1,19 @@
+// Accuracy bars against scikit-learn's figures in ../shared/reference (copied to test/fixtures).
+import { describe, expect, it } from 'vitest';
+import { fixture, train } from './helpers.js';
+
+const accuracies = (report: Awaited<ReturnType<typeof train>>['report']) =>
+  Object.fromEntries(report!.models.map((m) => [m.id, m.status === 'ok' ? m.metrics!.accuracy : -1]));
+
+describe('accuracy on iris', () => {
+  it('every default model scores at least 0.93 on the default split', async () => {
+    const { report } = await train([]);
+    for (const accuracy of Object.values(accuracies(report))) expect(accuracy).toBeGreaterThanOrEqual(0.93);
+  });
+
+  it("every default model scores 1.00 on scikit-learn's train_test_split(random_state=42)", async () => {
+    const { report } = await train(['--split-file', fixture('iris_split_42.json')]);
+    expect(report!.split.test).toHaveLength(30);
+    expect(accuracies(report)).toEqual({ 'logistic-regression': 1, 'random-forest': 1, svm: 1 });
+  });
+});
