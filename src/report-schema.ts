@@ -86,7 +86,9 @@ export const reportSchema = z.object({
     train: z.array(z.number().int()),
     test: z.array(z.number().int()),
   }),
-  cv: z.object({ k: z.number().int(), file: z.string().optional(), testFolds: z.array(z.array(z.number().int())) }).nullable(),
+  cv: z
+    .object({ k: z.number().int(), file: z.string().optional(), testFolds: z.array(z.array(z.number().int())) })
+    .nullable(),
   tune: z.boolean(),
   threads: z.number().int(),
   nodeVersion: z.string(),
@@ -113,7 +115,9 @@ export function parseReport(text: string): Report {
   }
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version > SCHEMA_VERSION) {
-    throw new ReportError(`schemaVersion ${version} is newer than this trainpool reads (${SCHEMA_VERSION}); update trainpool`);
+    throw new ReportError(
+      `schemaVersion ${version} is newer than this trainpool reads (${SCHEMA_VERSION}); update trainpool`,
+    );
   }
   const parsed = reportSchema.safeParse(value);
   if (!parsed.success) {

@@ -1,0 +1,15 @@
+/** One part of `npm run bench`: measures something and returns its figures as JSON data. */
+export interface BenchSection {
+  id: string;
+  title: string;
+  run(ctx: BenchContext): Promise<Record<string, unknown>>;
+}
+
+export interface BenchContext {
+  /** Prints one line of progress or results. */
+  log(line: string): void;
+  /** A scratch folder for generated data, removed after the bench. */
+  scratch: string;
+  /** Smaller workloads, for a quick look (`--quick`); figures are then not the reference ones. */
+  quick: boolean;
+}
