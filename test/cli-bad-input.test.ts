@@ -6,7 +6,7 @@ describe('bad command-line input: one line, exit status 2, nothing written', () 
   it.each([
     [
       ['--models', 'svm,no-such-model'],
-      'unknown model id "no-such-model"; known ids: logistic-regression, random-forest, svm',
+      'unknown model id "no-such-model"; known ids: decision-tree, knn, logistic-regression, naive-bayes, random-forest, svm',
     ],
     [['--threads', '0'], '--threads must be a whole number from 1 to 1024, not "0"'],
     [['--threads', 'two'], '--threads must be a whole number'],
