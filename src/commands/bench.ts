@@ -9,7 +9,10 @@ import { writeFileAtomic } from '../output.js';
 import { projectRoot } from '../paths.js';
 
 // Sections load lazily so `--only` runs just what it names.
-const sections: Record<string, () => Promise<BenchSection>> = {};
+const sections: Record<string, () => Promise<BenchSection>> = {
+  startup: async () => (await import('../bench/startup.js')).section,
+  cv: async () => (await import('../bench/cv.js')).section,
+};
 
 interface BenchOptions extends Record<string, unknown> {
   only?: string[];
