@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Dataset } from './data/dataset.js';
 import { classCounts } from './data/dataset.js';
 import { loadIris } from './data/iris.js';
@@ -80,6 +80,12 @@ async function planFolds(options: TrainOptions, dataset: Dataset, split: Split):
   }
   const k = options.cv === true ? 5 : (options.cv ?? (options.tune ? 5 : 0));
   return k === 0 ? null : stratifiedKFold(dataset.labels, split.train, dataset.classNames, k, options.seed);
+}
+
+/** A path as the user would type it: relative to where they are, when it is below there. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 /** Runs the training the options ask for on the given executor and writes its report. */
@@ -163,6 +169,6 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
   files['report.md'] = formatMarkdown(report);
   const folder = await writeRunFolder(options.resultsDir, runId, files);
   if (options.json) process.stdout.write(json);
-  else if (!options.quiet) process.stdout.write(`\n${formatSummary(report, folder, c)}\n`);
+  else if (!options.quiet) process.stdout.write(`\n${formatSummary(report, displayPath(folder), c)}\n`);
   return reports.some((m) => m.status === 'failed') ? 1 : 0;
 }

@@ -35,8 +35,8 @@ function program(): Command {
     .addOption(
       new Option(
         '--split-file <json>',
-        'explicit split {"train": [...], "test": [...]} of 0-based row indices (replaces --test-size)',
-      ),
+        'explicit split {"train": [...], "test": [...]} of 0-based row indices (instead of --test-size)',
+      ).conflicts('testSize'),
     )
     .addOption(
       new Option('--cv [k]', 'stratified k-fold cross-validation on the training part; --cv alone means 5').argParser(
