@@ -27,12 +27,12 @@ export interface TrainOptions extends Record<string, unknown> {
   splitFile?: string;
   cv?: number | true;
   foldsFile?: string;
-  tune: boolean;
+  tune?: boolean;
   preprocess?: Preprocessing;
   threads: number;
   resultsDir: string;
-  json: boolean;
-  quiet: boolean;
+  json?: boolean;
+  quiet?: boolean;
   color: boolean;
 }
 
@@ -104,7 +104,7 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
     folds,
     models,
     seed: options.seed,
-    tune: options.tune,
+    tune: options.tune === true,
     modules,
     ...(options.preprocess ? { preprocess: options.preprocess } : {}),
   };
@@ -154,7 +154,7 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
       test: split.test,
     },
     cv: folds ? { k: folds.length, ...(options.foldsFile ? { file: options.foldsFile } : {}), testFolds: folds } : null,
-    tune: options.tune,
+    tune: options.tune === true,
     threads: executor.concurrency,
     nodeVersion: process.version,
     versions: {

@@ -16,7 +16,7 @@ const sections: Record<string, () => Promise<BenchSection>> = {
 
 interface BenchOptions extends Record<string, unknown> {
   only?: string[];
-  quick: boolean;
+  quick?: boolean;
   resultsDir: string;
 }
 
@@ -30,7 +30,7 @@ function program(): Command {
         commaList,
       ),
     )
-    .addOption(new Option('--quick', 'smaller workloads for a quick look; not the reference figures').default(false))
+    .addOption(new Option('--quick', 'smaller workloads for a quick look; not the reference figures'))
     .addOption(
       new Option('--results-dir <dir>', 'where the bench file is written').default(
         resolve(projectRoot, 'results'),
@@ -55,7 +55,7 @@ export async function main(args: readonly string[]): Promise<number> {
       for (const id of ids) {
         const section = await sections[id]!();
         log(`\n== ${section.title}`);
-        figures[id] = await section.run({ log: (line) => log(`  ${line}`), scratch, quick: options.quick });
+        figures[id] = await section.run({ log: (line) => log(`  ${line}`), scratch, quick: options.quick === true });
       }
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -65,7 +65,7 @@ export async function main(args: readonly string[]): Promise<number> {
     const machine = { node: process.version, cpus: (await import('node:os')).availableParallelism() };
     await writeFileAtomic(
       file,
-      `${JSON.stringify({ createdAt: new Date().toISOString(), quick: options.quick, machine, figures }, null, 2)}\n`,
+      `${JSON.stringify({ createdAt: new Date().toISOString(), quick: options.quick === true, machine, figures }, null, 2)}\n`,
     );
     log(`\nfigures: ${file}`);
     return 0;

@@ -50,10 +50,7 @@ function program(): Command {
       ),
     )
     .addOption(
-      new Option(
-        '--tune',
-        "score every candidate of each model's grid by CV and refit the best (implies --cv)",
-      ).default(false),
+      new Option('--tune', "score every candidate of each model's grid by CV and refit the best (implies --cv)"),
     )
     .addOption(
       new Option('--preprocess <kind>', "override every model's feature scaling").choices([
@@ -73,8 +70,8 @@ function program(): Command {
         'results/',
       ),
     )
-    .addOption(new Option('--json', 'print report.json to stdout instead of the leaderboard').default(false))
-    .addOption(new Option('--quiet', 'print nothing but errors and, with --json, the report').default(false))
+    .addOption(new Option('--json', 'print report.json to stdout instead of the leaderboard'))
+    .addOption(new Option('--quiet', 'print nothing but errors and, with --json, the report'))
     .addOption(new Option('--no-color', 'plain output even on a terminal (NO_COLOR is honoured too)'))
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
