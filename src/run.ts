@@ -7,7 +7,7 @@ import type { Candidate, CvScores, ModelReport } from './report.js';
 import type { Scheduler } from './scheduler.js';
 import { foldTrainRows, type Split } from './split.js';
 import { summarize } from './stats.js';
-import type { DataRef, TaskFailure, TaskResult, TrainTask } from './types.js';
+import type { DataRef, TaskFailure, TaskResult, TrainTask, TriedResult } from './types.js';
 
 export interface RunPlan {
   dataset: Dataset;
@@ -72,7 +72,25 @@ const firstFailure = (results: readonly TaskResult[]) =>
  * the final fit on the whole training part, scored on the test part. Every task goes through the
  * scheduler at once where it can, so the pool stays busy across models.
  */
-export async function evaluateModel(plan: RunPlan, def: ModelDefinition, scheduler: Scheduler): Promise<ModelDone> {
+export async function evaluateModel(
+  plan: RunPlan,
+  def: ModelDefinition,
+  scheduler: Pick<Scheduler, 'submit'>,
+): Promise<ModelDone> {
+  // The report records the most tries any one of the model's tasks took, when a retry happened.
+  let attempts = 1;
+  const tracked = {
+    submit: async (task: TrainTask, priority: number) => {
+      const result: TriedResult = await scheduler.submit(task, priority);
+      attempts = Math.max(attempts, result.attempts ?? 1);
+      return result;
+    },
+  };
+  const done = await evaluate(plan, def, tracked);
+  return attempts > 1 ? { ...done, report: { ...done.report, attempts } } : done;
+}
+
+async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Scheduler, 'submit'>): Promise<ModelDone> {
   const data = toDataRef(plan.dataset);
   const preprocess = plan.preprocess ?? def.preprocess ?? 'none';
   const cost = def.cost ?? 1;
