@@ -22,7 +22,10 @@ export class Scheduler {
   constructor(
     private readonly executor: Executor,
     private readonly signal?: AbortSignal,
-  ) {}
+  ) {
+    // Queued tasks resolve as aborted at once; running ones when the executor has stopped them.
+    signal?.addEventListener('abort', () => this.stop(), { once: true });
+  }
 
   submit(task: Task, priority: number): Promise<TaskResult> {
     return new Promise((resolve) => {

@@ -1,0 +1,56 @@
+// Ctrl-C and SIGTERM during a run: the first stops it gracefully (no new tasks, running ones
+// aborted, the partial report written), a second one ends the process at once.
+import type { ModelReport } from './report.js';
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/** Shell convention: 128 + the signal's number. */
+const EXIT_STATUS: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** The abort reason of an interrupted run; it becomes the message of every task it stopped. */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor(readonly signal: InterruptSignal) {
+    super(`the run was interrupted (${signal})`);
+  }
+}
+
+/** Exit status for a run stopped with this abort reason. */
+export function interruptExitStatus(reason: unknown): number {
+  return reason instanceof Interrupted ? EXIT_STATUS[reason.signal] : EXIT_STATUS.SIGINT;
+}
+
+export interface InterruptHandle {
+  /** Aborted, with an `Interrupted` reason, on the first SIGINT or SIGTERM. */
+  signal: AbortSignal;
+  /** Restores the default handling of both signals. */
+  dispose(): void;
+}
+
+/**
+ * Catches SIGINT and SIGTERM for the rest of the run. `onFirst` is told about the first one; a
+ * second one exits immediately with that signal's status, whatever is still running.
+ */
+export function catchInterrupts(onFirst: (signal: InterruptSignal) => void = () => {}): InterruptHandle {
+  const controller = new AbortController();
+  const handler = (signal: InterruptSignal) => {
+    if (controller.signal.aborted) process.exit(EXIT_STATUS[signal]);
+    controller.abort(new Interrupted(signal));
+    onFirst(signal);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/** Whether the interrupt stopped any of this model's tasks. */
+export function wasCutShort(report: ModelReport): boolean {
+  if (report.status === 'failed' && report.error.kind === 'aborted') return true;
+  return report.tuning?.candidates.some((c) => c.error?.kind === 'aborted') ?? false;
+}
