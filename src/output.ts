@@ -1,7 +1,9 @@
 // The one place that writes results. Every file lands by rename, so no reader ever sees half of
 // one, and a run folder appears whole: it is written under a hidden staging name and renamed.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `content` to a temporary name in the same folder, then renames it into place. */
@@ -28,9 +30,106 @@ export function newRunId(dataset: string, now = new Date()): string {
   return `${stamp}-${slug}-${randomBytes(3).toString('hex')}`;
 }
 
+// A run folder is written as `.staging-<runId>/` and renamed to `<runId>/`. The staging folder is
+// created exclusively (mkdir fails if it exists), which is what makes a run id one process's own,
+// and holds an owner file naming the host and pid while it is being written.
+const STAGING = '.staging-';
+const OWNER = '.owner';
+/** A staging folder nobody owns (its writer died between two steps) is stale after this long. */
+const STALE_UNOWNED_MS = 10 * 60_000;
+/** No run takes this long to write its files: older staging folders are stale whoever owns them. */
+const STALE_ANY_MS = 24 * 60 * 60_000;
+
+const stagingPath = (resultsDir: string, runId: string) => join(resultsDir, `${STAGING}${runId}`);
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readOwner(staging: string): Promise<{ host: string; pid: number } | undefined> {
+  try {
+    const [host, pid] = (await readFile(join(staging, OWNER), 'utf8')).split('\n');
+    return host !== undefined && pid !== undefined && /^\d+$/.test(pid) ? { host, pid: Number(pid) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes staging folders left behind by runs that were killed while writing: those whose owner
+ * process (on this host) is gone, those without an owner for 10 minutes, and any older than a day.
+ * A staging folder is hidden, so readers never saw it; this only reclaims the space.
+ */
+export async function removeStaleStaging(resultsDir: string, now = Date.now()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(resultsDir)).filter((name) => name.startsWith(STAGING));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const path = join(resultsDir, name);
+    try {
+      const age = now - (await stat(path)).mtimeMs;
+      const owner = await readOwner(path);
+      const stale =
+        age > STALE_ANY_MS ||
+        (owner === undefined
+          ? age > STALE_UNOWNED_MS
+          : owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid));
+      if (!stale) continue;
+      await rm(path, { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // Renamed or removed by its owner meanwhile: not ours to worry about.
+    }
+  }
+  return removed;
+}
+
+/** Creates the staging folder for `runId` if no one else has it; false when it is taken. */
+async function claimStaging(resultsDir: string, runId: string): Promise<boolean> {
+  const staging = stagingPath(resultsDir, runId);
+  try {
+    await mkdir(staging);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  await writeFile(join(staging, OWNER), `${hostname()}\n${process.pid}`);
+  // A run that took this id earlier has already renamed its staging folder into place.
+  if (existsSync(join(resultsDir, runId))) {
+    await rm(staging, { recursive: true, force: true });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * A new run id that no other run, finished or being written, in `resultsDir` has or can take: its
+ * staging folder is created here, to be filled by `writeRunFolder`. Stale staging folders of
+ * killed runs are removed on the way.
+ */
+export async function claimRunId(resultsDir: string, dataset: string, now = new Date()): Promise<string> {
+  await mkdir(resultsDir, { recursive: true });
+  await removeStaleStaging(resultsDir);
+  for (;;) {
+    const runId = newRunId(dataset, now);
+    if (await claimStaging(resultsDir, runId)) return runId;
+  }
+}
+
 /**
  * Writes a run folder `results/<runId>/` with the given files (paths relative to it) and returns
- * its path. The folder is complete when it appears; nothing earlier is ever overwritten.
+ * its path. The folder is complete when it appears; nothing earlier is ever overwritten. The run
+ * id should come from `claimRunId`; an id that another run has taken is refused.
  */
 export async function writeRunFolder(
   resultsDir: string,
@@ -38,13 +137,18 @@ export async function writeRunFolder(
   files: Record<string, string>,
 ): Promise<string> {
   await mkdir(resultsDir, { recursive: true });
-  const staging = join(resultsDir, `.staging-${runId}-${process.pid}`);
+  const staging = stagingPath(resultsDir, runId);
   const target = join(resultsDir, runId);
+  const owner = await readOwner(staging);
+  const ours = owner?.host === hostname() && owner.pid === process.pid;
+  if (!ours && !(await claimStaging(resultsDir, runId)))
+    throw new Error(`run id ${runId} is already taken in ${resultsDir}`);
   try {
     for (const [name, content] of Object.entries(files)) {
       await mkdir(dirname(join(staging, name)), { recursive: true });
       await writeFile(join(staging, name), content);
     }
+    await rm(join(staging, OWNER));
     // rename() refuses to replace a non-empty folder, so an existing run is never overwritten.
     await rename(staging, target);
   } catch (error) {
