@@ -42,15 +42,40 @@ export class ReliableExecutor implements Executor {
   }
 
   async run(task: Task, signal?: AbortSignal): Promise<TriedResult> {
-    for (let attempts = 1; ; attempts++) {
-      const result = await this.once(task, signal);
-      const retry =
-        result.status === 'failed' &&
-        RETRYABLE.has(result.error.kind) &&
-        attempts <= this.retries &&
-        signal?.aborted !== true;
-      if (!retry) return attempts > 1 ? { ...result, attempts } : result;
+    // A task waits here, not in the backend's queue, until a worker is free: its timeout counts
+    // from the moment it can run, and its retries keep the slot it has.
+    await this.acquire();
+    try {
+      for (let attempts = 1; ; attempts++) {
+        const result = await this.once(task, signal);
+        const retry =
+          result.status === 'failed' &&
+          RETRYABLE.has(result.error.kind) &&
+          attempts <= this.retries &&
+          signal?.aborted !== true;
+        if (!retry) return attempts > 1 ? { ...result, attempts } : result;
+      }
+    } finally {
+      this.release();
     }
+  }
+
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  private acquire(): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    // The slot passes straight to the next waiting task.
+    if (next) next();
+    else this.running -= 1;
   }
 
   private async once(task: Task, signal: AbortSignal | undefined): Promise<TaskResult> {
