@@ -4,7 +4,7 @@ import type { ModelReport } from './report.js';
 
 export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 
-/** Shell convention: 128 + the signal's number. */
+/** Shell convention: 128 + the signal's number; the exit status of a run stopped gracefully. */
 const EXIT_STATUS: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** The abort reason of an interrupted run; it becomes the message of every task it stopped. */
@@ -33,20 +33,25 @@ export interface InterruptHandle {
  */
 export function catchInterrupts(onFirst: (signal: InterruptSignal) => void = () => {}): InterruptHandle {
   const controller = new AbortController();
+  const dispose = () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
   const handler = (signal: InterruptSignal) => {
-    if (controller.signal.aborted) process.exit(EXIT_STATUS[signal]);
+    if (controller.signal.aborted) {
+      // Not process.exit(): it waits for every worker thread to stop, and one stuck in a native
+      // call (a model in execSync) would keep it waiting. With our handlers gone, Node's default
+      // one ends the process at once, by the signal, as shells expect (status 128 + signal).
+      dispose();
+      process.kill(process.pid, signal);
+      return;
+    }
     controller.abort(new Interrupted(signal));
     onFirst(signal);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
+  return { signal: controller.signal, dispose };
 }
 
 /** Whether the interrupt stopped any of this model's tasks. */
