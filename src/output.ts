@@ -30,17 +30,26 @@ export function newRunId(dataset: string, now = new Date()): string {
   return `${stamp}-${slug}-${randomBytes(3).toString('hex')}`;
 }
 
-// A run folder is written as `.staging-<runId>/` and renamed to `<runId>/`. The staging folder is
-// created exclusively (mkdir fails if it exists), which is what makes a run id one process's own,
-// and holds an owner file naming the host and pid while it is being written.
+// A run folder is written as `.staging-<runId>/` and renamed to `<runId>/`. The staging folder
+// holds an owner file (host and pid) from the moment it exists: it is made under a claim name that
+// says who made it, `.claim.<pid>.<random>.<host>`, with the owner file inside, then renamed to
+// its staging name. rename() fails onto a non-empty folder, which is what makes a run id one
+// process's own.
 const STAGING = '.staging-';
+const CLAIM = '.claim.';
 const OWNER = '.owner';
-/** A staging folder nobody owns (its writer died between two steps) is stale after this long. */
+/** A staging folder without an owner (from an older version) is stale after this long. */
 const STALE_UNOWNED_MS = 10 * 60_000;
 /** No run takes this long to write its files: older staging folders are stale whoever owns them. */
 const STALE_ANY_MS = 24 * 60 * 60_000;
 
+interface Owner {
+  host: string;
+  pid: number;
+}
+
 const stagingPath = (resultsDir: string, runId: string) => join(resultsDir, `${STAGING}${runId}`);
+const me = (): Owner => ({ host: hostname(), pid: process.pid });
 
 function processAlive(pid: number): boolean {
   try {
@@ -52,7 +61,10 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function readOwner(staging: string): Promise<{ host: string; pid: number } | undefined> {
+/** Whether the owner is certainly gone: a process of this host that no longer runs. */
+const ownerDead = (owner: Owner) => owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
+
+async function readOwner(staging: string): Promise<Owner | undefined> {
   try {
     const [host, pid] = (await readFile(join(staging, OWNER), 'utf8')).split('\n');
     return host !== undefined && pid !== undefined && /^\d+$/.test(pid) ? { host, pid: Number(pid) } : undefined;
@@ -61,15 +73,20 @@ async function readOwner(staging: string): Promise<{ host: string; pid: number }
   }
 }
 
+function claimOwner(name: string): Owner | undefined {
+  const [pid, random, ...host] = name.slice(CLAIM.length).split('.');
+  return pid && /^\d+$/.test(pid) && random && host.length > 0 ? { pid: Number(pid), host: host.join('.') } : undefined;
+}
+
 /**
- * Removes staging folders left behind by runs that were killed while writing: those whose owner
- * process (on this host) is gone, those without an owner for 10 minutes, and any older than a day.
- * A staging folder is hidden, so readers never saw it; this only reclaims the space.
+ * Removes what runs killed while writing their folder left behind: staging and claim folders whose
+ * owner process (on this host) is gone, staging folders without an owner after 10 minutes, and
+ * any older than a day. They are hidden, so no reader ever saw them; this only reclaims the space.
  */
 export async function removeStaleStaging(resultsDir: string, now = Date.now()): Promise<string[]> {
   let names: string[];
   try {
-    names = (await readdir(resultsDir)).filter((name) => name.startsWith(STAGING));
+    names = (await readdir(resultsDir)).filter((name) => name.startsWith(STAGING) || name.startsWith(CLAIM));
   } catch {
     return [];
   }
@@ -78,12 +95,8 @@ export async function removeStaleStaging(resultsDir: string, now = Date.now()): 
     const path = join(resultsDir, name);
     try {
       const age = now - (await stat(path)).mtimeMs;
-      const owner = await readOwner(path);
-      const stale =
-        age > STALE_ANY_MS ||
-        (owner === undefined
-          ? age > STALE_UNOWNED_MS
-          : owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid));
+      const owner = name.startsWith(CLAIM) ? claimOwner(name) : await readOwner(path);
+      const stale = age > STALE_ANY_MS || (owner === undefined ? age > STALE_UNOWNED_MS : ownerDead(owner));
       if (!stale) continue;
       await rm(path, { recursive: true, force: true });
       removed.push(name);
@@ -94,19 +107,26 @@ export async function removeStaleStaging(resultsDir: string, now = Date.now()): 
   return removed;
 }
 
-/** Creates the staging folder for `runId` if no one else has it; false when it is taken. */
+/** Creates the staging folder for `runId`, owned by this process; false when the id is taken. */
 async function claimStaging(resultsDir: string, runId: string): Promise<boolean> {
-  const staging = stagingPath(resultsDir, runId);
+  const { host, pid } = me();
+  const claim = join(resultsDir, `${CLAIM}${pid}.${randomBytes(4).toString('hex')}.${host}`);
+  await mkdir(claim);
   try {
-    await mkdir(staging);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    await writeFile(join(claim, OWNER), `${host}\n${pid}`);
+    try {
+      await rename(claim, stagingPath(resultsDir, runId));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+      throw error;
+    }
+  } finally {
+    await rm(claim, { recursive: true, force: true });
   }
-  await writeFile(join(staging, OWNER), `${hostname()}\n${process.pid}`);
   // A run that took this id earlier has already renamed its staging folder into place.
   if (existsSync(join(resultsDir, runId))) {
-    await rm(staging, { recursive: true, force: true });
+    await rm(stagingPath(resultsDir, runId), { recursive: true, force: true });
     return false;
   }
   return true;
@@ -148,12 +168,14 @@ export async function writeRunFolder(
       await mkdir(dirname(join(staging, name)), { recursive: true });
       await writeFile(join(staging, name), content);
     }
-    await rm(join(staging, OWNER));
     // rename() refuses to replace a non-empty folder, so an existing run is never overwritten.
     await rename(staging, target);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+  // The owner file goes last: a run killed just before this keeps a hidden one-line file, never a
+  // staging folder without an owner.
+  await rm(join(target, OWNER), { force: true });
   return target;
 }

@@ -24,7 +24,7 @@ describe('faulty models beside healthy ones, through --model-module', () => {
         ['fault-throws', ...healthy.slice(0, 2), 'fault-exit', 'fault-oom', healthy[2], 'fault-loop'].join(','),
         // Generous: a healthy fit on a loaded machine must never come near it.
         '--timeout',
-        '3',
+        '2',
         '--max-memory-mb',
         '64',
       ]),
