@@ -110,13 +110,12 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
   const candidates = plan.tune && def.grid ? expandGrid(def.params, def.grid) : [def.params];
   const base = { id: def.id, description: def.description, preprocess };
 
+  // Every candidate's tasks share these arrays: a big grid holds one copy of each fold's rows.
+  const foldTrain = folds?.map((fold) => foldTrainRows(plan.split.train, fold));
   const crossValidate = (params: JsonObject) =>
     Promise.all(
-      folds!.map((fold) =>
-        scheduler.submit(
-          task(params, foldTrainRows(plan.split.train, fold), fold, false),
-          cost * (1 - 1 / folds!.length),
-        ),
+      folds!.map((fold, f) =>
+        scheduler.submit(task(params, foldTrain![f]!, fold, false), cost * (1 - 1 / folds!.length)),
       ),
     );
   const finalFit = (params: JsonObject) =>
