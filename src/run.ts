@@ -62,10 +62,18 @@ function cvScores(plan: RunPlan, results: readonly Ok[]): CvScores {
   };
 }
 
-const firstFailure = (results: readonly TaskResult[]) =>
-  results
+/** Why the scheduler withdrew a task: another task of the same candidate had already failed. */
+class Withdrawn extends Error {
+  override readonly name = 'Withdrawn';
+}
+
+/** The failure to report: the first real one, not a task withdrawn because of it. */
+function firstFailure(results: readonly TaskResult[]) {
+  const failed = results
     .map((r, i) => ({ r, i }))
-    .find((x): x is { r: { status: 'failed'; error: TaskFailure }; i: number } => x.r.status === 'failed');
+    .filter((x): x is { r: { status: 'failed'; error: TaskFailure }; i: number } => x.r.status === 'failed');
+  return failed.find((x) => x.r.error.name !== 'Withdrawn') ?? failed[0];
+}
 
 /**
  * Evaluates one model: CV of each candidate (the defaults, or the whole grid with --tune), then
@@ -80,8 +88,8 @@ export async function evaluateModel(
   // The report records the most tries any one of the model's tasks took, when a retry happened.
   let attempts = 1;
   const tracked = {
-    submit: async (task: TrainTask, priority: number) => {
-      const result: TriedResult = await scheduler.submit(task, priority);
+    submit: async (task: TrainTask, priority: number, withdraw?: AbortSignal) => {
+      const result: TriedResult = await scheduler.submit(task, priority, withdraw);
       attempts = Math.max(attempts, result.attempts ?? 1);
       return result;
     },
@@ -112,14 +120,28 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
 
   // Every candidate's tasks share these arrays: a big grid holds one copy of each fold's rows.
   const foldTrain = folds?.map((fold) => foldTrainRows(plan.split.train, fold));
-  const crossValidate = (params: JsonObject) =>
+  // Once one task of a candidate has failed, the candidate has failed: its tasks that have not
+  // started are withdrawn (a model stuck in a loop costs one timeout per running fold, not one
+  // per fold), and so is a final fit queued beside them.
+  const failFast = () => {
+    const controller = new AbortController();
+    const watch = (result: TaskResult) => {
+      if (result.status === 'failed' && !controller.signal.aborted)
+        controller.abort(new Withdrawn('not run: another task of this candidate failed first'));
+      return result;
+    };
+    return { signal: controller.signal, watch };
+  };
+  const crossValidate = (params: JsonObject, fast = failFast()) =>
     Promise.all(
       folds!.map((fold, f) =>
-        scheduler.submit(task(params, foldTrain![f]!, fold, false), cost * (1 - 1 / folds!.length)),
+        scheduler
+          .submit(task(params, foldTrain![f]!, fold, false), cost * (1 - 1 / folds!.length), fast.signal)
+          .then(fast.watch),
       ),
     );
-  const finalFit = (params: JsonObject) =>
-    scheduler.submit(task(params, plan.split.train, plan.split.test, true), cost);
+  const finalFit = (params: JsonObject, withdraw?: AbortSignal) =>
+    scheduler.submit(task(params, plan.split.train, plan.split.test, true), cost, withdraw);
 
   let params = def.params;
   let cv: CvScores | undefined;
@@ -129,8 +151,9 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
     final = finalFit(params);
   } else if (candidates.length === 1) {
     // Nothing to choose: the final fit runs alongside the folds.
-    final = finalFit(params);
-    const results = await crossValidate(params);
+    const fast = failFast();
+    final = finalFit(params, fast.signal);
+    const results = await crossValidate(params, fast);
     const failed = firstFailure(results);
     if (failed)
       return {
@@ -138,7 +161,7 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
       };
     cv = cvScores(plan, results as Ok[]);
   } else {
-    const all = await Promise.all(candidates.map(crossValidate));
+    const all = await Promise.all(candidates.map((c) => crossValidate(c)));
     const scored: Candidate[] = all.map((results, c) => {
       const failed = firstFailure(results);
       const cand = candidates[c] as JsonObject;

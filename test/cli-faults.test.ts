@@ -1,8 +1,10 @@
 // A model that throws, exits its worker, exhausts memory or never returns is its own row in the
 // report, with the cause; every other model finishes exactly as it would without it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelReport, Report } from '../src/report.js';
-import { fixture, train } from './helpers.js';
+import { fixture, tempDir, train } from './helpers.js';
 
 const faulty = fixture('models/faulty.mjs');
 const healthy = ['logistic-regression', 'random-forest', 'svm'];
@@ -85,5 +87,24 @@ describe('faulty models beside healthy ones, through --model-module', () => {
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.runs).toEqual([]);
     }
+  });
+});
+
+describe('a failed task fails its candidate at once', () => {
+  it("the candidate's tasks not yet started are withdrawn, and the cause reported is the real one", async () => {
+    const started = join(tempDir('trainpool-marker-'), 'started');
+    // One thread: the final fit (costliest) runs first and throws, then fold 1 throws; folds 2-5
+    // never start.
+    const { report } = await train(
+      ['--model-module', faulty, '--models', 'fault-throws', '--cv', '5', '--threads', '1'],
+      {
+        TRAINPOOL_STARTED_MARKER: started,
+      },
+    );
+    expect(readFileSync(started, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(report!.models[0]).toMatchObject({
+      status: 'failed',
+      error: { kind: 'threw', name: 'TypeError', task: 'cv fold 1' },
+    });
   });
 });
