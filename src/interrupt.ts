@@ -7,6 +7,9 @@ export type InterruptSignal = 'SIGINT' | 'SIGTERM';
 /** Shell convention: 128 + the signal's number; the exit status of a run stopped gracefully. */
 const EXIT_STATUS: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 
+/** Signals this soon after the first are echoes of it (see `catchInterrupts`), not a second one. */
+export const SAME_INTERRUPT_MS = 1000;
+
 /** The abort reason of an interrupted run; it becomes the message of every task it stopped. */
 export class Interrupted extends Error {
   override readonly name = 'Interrupted';
@@ -29,7 +32,7 @@ export interface InterruptHandle {
 
 /**
  * Catches SIGINT and SIGTERM for the rest of the run. `onFirst` is told about the first one; a
- * second one exits immediately with that signal's status, whatever is still running.
+ * second one, a second or more later, ends the process immediately, whatever is still running.
  */
 export function catchInterrupts(onFirst: (signal: InterruptSignal) => void = () => {}): InterruptHandle {
   const controller = new AbortController();
@@ -37,7 +40,11 @@ export function catchInterrupts(onFirst: (signal: InterruptSignal) => void = () 
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
+  let first = 0;
   const handler = (signal: InterruptSignal) => {
+    // `npm run` forwards the SIGINT that Ctrl-C already sent to the whole process group: two
+    // arrive for one key press. Only one that comes later is a second Ctrl-C.
+    if (controller.signal.aborted && Date.now() - first < SAME_INTERRUPT_MS) return;
     if (controller.signal.aborted) {
       // Not process.exit(): it waits for every worker thread to stop, and one stuck in a native
       // call (a model in execSync) would keep it waiting. With our handlers gone, Node's default
@@ -46,6 +53,7 @@ export function catchInterrupts(onFirst: (signal: InterruptSignal) => void = () 
       process.kill(process.pid, signal);
       return;
     }
+    first = Date.now();
     controller.abort(new Interrupted(signal));
     onFirst(signal);
   };

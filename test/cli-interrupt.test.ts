@@ -3,7 +3,9 @@
 // 143. The signal goes to the node process itself, as `npm run` forwards it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { SAME_INTERRUPT_MS } from '../src/interrupt.js';
 import { fixture, tempDir } from './helpers.js';
 import { listResults, readReport, start, waitUntil } from './process-helpers.js';
 
@@ -92,6 +94,14 @@ describe('interrupting before anything finished, and twice', () => {
     expect(report.models[1]).toMatchObject({ error: { message: 'the run was interrupted before this task started' } });
   });
 
+  it('Ctrl-C under `npm run` (one SIGINT from the terminal, one forwarded by npm) is one interrupt', async () => {
+    const { run, resultsDir } = await startBusyRun('fault-slow,svm');
+    run.child.kill('SIGINT');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toEqual({ code: 130, signal: null });
+    expect(readReport(resultsDir, listResults(resultsDir).runs[0]!).status).toBe('interrupted');
+  });
+
   it('a second Ctrl-C ends the process at once, even with a worker stuck in a native call', async () => {
     const { run, resultsDir } = await startBusyRun('fault-blocking,svm');
     run.child.kill('SIGINT');
@@ -99,6 +109,8 @@ describe('interrupting before anything finished, and twice', () => {
     // (its sleep lasts 20 s).
     await waitUntil('the partial report is written', () => listResults(resultsDir).runs.length === 1);
     expect(run.child.exitCode).toBe(null);
+    // Signals within SAME_INTERRUPT_MS of the first are taken for echoes of it.
+    await sleep(SAME_INTERRUPT_MS + 500);
     const sent = Date.now();
     run.child.kill('SIGINT');
     const exit = await run.exited;
