@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelReport, Report } from '../src/report.js';
-import { fixture, tempDir, train } from './helpers.js';
+import { fixture, runCli, tempDir, train } from './helpers.js';
 
 const faulty = fixture('models/faulty.mjs');
 const healthy = ['logistic-regression', 'random-forest', 'svm'];
@@ -72,6 +72,13 @@ describe('faulty models beside healthy ones, through --model-module', () => {
     expect(message('fault-exit')).toMatch(/worker thread exited with code 7/);
     expect(message('fault-oom')).toMatch(/ran out of memory \(--max-memory-mb 48\)/);
     expect(message('fault-loop')).toMatch(/no result after 1 s \(--timeout\)/);
+  });
+
+  it('--help documents the reliability flags and the exit statuses', async () => {
+    const run = await runCli('train', ['--help']);
+    expect(run.code).toBe(0);
+    for (const words of ['--timeout <seconds>', '--max-memory-mb <n>', '--retries <n>', '130', '143'])
+      expect(run.stdout).toContain(words);
   });
 
   it('bad reliability flags are one-line usage errors, exit 2, nothing written', async () => {

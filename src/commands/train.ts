@@ -118,9 +118,9 @@ function program(): Command {
     .addHelpText(
       'after',
       `
-Exit status: 0 when every model trained, 1 when any model failed, 2 for bad input (nothing is written),
-130 when stopped by Ctrl-C (SIGINT) and 143 by SIGTERM (the partial report is written; a second
-Ctrl-C quits at once).
+Exit status: 0 when every model trained, 1 when any model failed, 2 for bad input (nothing is
+written), 130 when stopped by Ctrl-C (SIGINT), 143 by SIGTERM. An interrupted run stops its tasks
+and writes the report of what finished; a second Ctrl-C quits at once.
 
 Examples:
   npm run train
