@@ -150,16 +150,18 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
   if (!folds) {
     final = finalFit(params);
   } else if (candidates.length === 1) {
-    // Nothing to choose: the final fit runs alongside the folds.
+    // Nothing to choose: the final fit runs alongside the folds, and fails fast with them.
     const fast = failFast();
-    final = finalFit(params, fast.signal);
+    final = finalFit(params, fast.signal).then(fast.watch);
     const results = await crossValidate(params, fast);
     const failed = firstFailure(results);
-    if (failed)
+    // Folds withdrawn and none failed itself: the final fit failed first; it is reported below.
+    const withdrawnOnly = failed?.r.error.name === 'Withdrawn';
+    if (failed && !withdrawnOnly)
       return {
         report: { ...base, params, status: 'failed', error: { ...failed.r.error, task: `cv fold ${failed.i + 1}` } },
       };
-    cv = cvScores(plan, results as Ok[]);
+    if (!withdrawnOnly) cv = cvScores(plan, results as Ok[]);
   } else {
     const all = await Promise.all(candidates.map((c) => crossValidate(c)));
     const scored: Candidate[] = all.map((results, c) => {

@@ -27,7 +27,7 @@ const task = (modelId: string): TrainTask => ({
 
 // One pool, seen through executors with different timeouts: short for the busy loop, none where
 // a loaded machine could make a healthy fit slow.
-const pool = new PiscinaExecutor({ threads: 2, maxMemoryMb: 64 });
+const pool = new PiscinaExecutor({ threads: 2, maxMemoryMb: 32 });
 const executor = new ReliableExecutor(pool);
 const timeouts = (timeoutMs: number) => new ReliableExecutor(pool, { timeoutMs });
 afterAll(() => pool.close());
@@ -43,7 +43,7 @@ describe('faults on the real pool, each isolated to its task', () => {
   it.each([
     ['fault-throws', 'threw', /deliberate fault: fit\(\) threw/],
     ['fault-exit', 'crashed', /exited with code 7/],
-    ['fault-oom', 'out-of-memory', /ran out of memory \(--max-memory-mb 64\)/],
+    ['fault-oom', 'out-of-memory', /ran out of memory \(--max-memory-mb 32\)/],
     ['fault-loop', 'timeout', /no result after 1 s/],
   ])('%s fails as %s and the pool stays usable', async (modelId, kind, message) => {
     // Only the busy loop needs a timeout; elsewhere one could turn a slow fault into another kind.
@@ -63,7 +63,8 @@ describe('faults on the real pool, each isolated to its task', () => {
       'logistic-regression',
       'fault-throws',
     ];
-    const timed = timeouts(5000);
+    // Generous: the out-of-memory fault takes a few collections, slow on a loaded machine.
+    const timed = timeouts(8000);
     const results = await Promise.all(ids.map((id) => timed.run(task(id))));
     expect(results.map((r) => (r.status === 'ok' ? 'ok' : r.error.kind))).toEqual([
       'ok',
