@@ -32,7 +32,7 @@ interface ModelReportBase {
   preprocess: Preprocessing;
   cv?: CvScores;
   tuning?: { candidates: Candidate[]; best: number | null };
-  /** Tries the final fit took, when a crashed worker made it retry. */
+  /** The most tries any one of this model's tasks took, when --retries re-ran one (absent: one each). */
   attempts?: number;
 }
 

@@ -7,7 +7,8 @@ import type { Preprocessing } from './estimator.js';
 import { UsageError } from './errors.js';
 import { colors, formatModelLine, formatSummary } from './format/console.js';
 import { formatMarkdown } from './format/markdown.js';
-import { newRunId, writeRunFolder } from './output.js';
+import { interruptExitStatus, wasCutShort } from './interrupt.js';
+import { claimRunId, writeRunFolder } from './output.js';
 import { packageVersion } from './paths.js';
 import type { Executor } from './executor.js';
 import { createRegistry, selectModels } from './registry.js';
@@ -88,8 +89,12 @@ function displayPath(path: string): string {
   return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
-/** Runs the training the options ask for on the given executor and writes its report. */
-export async function train(options: TrainOptions, executor: Executor): Promise<number> {
+/**
+ * Runs the training the options ask for on the given executor and writes its report. When
+ * `signal` aborts, no new task starts, running ones are stopped, and the report, marked
+ * interrupted, holds what finished.
+ */
+export async function train(options: TrainOptions, executor: Executor, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
   const createdAt = new Date();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
@@ -113,7 +118,7 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
   const log = options.quiet
     ? () => {}
     : (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
-  const scheduler = new Scheduler(executor);
+  const scheduler = new Scheduler(executor, signal);
   const done = await Promise.all(
     models.map(async (def) => {
       const result = await evaluateModel(plan, def, scheduler);
@@ -122,7 +127,9 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
     }),
   );
 
-  const runId = newRunId(dataset.name, createdAt);
+  // A signal that came after the last task finished cut nothing short: the report is complete.
+  const interrupted = signal?.aborted === true && done.some(({ report }) => wasCutShort(report));
+  const runId = await claimRunId(options.resultsDir, dataset.name, createdAt);
   const files: Record<string, string> = {};
   const reports: ModelReport[] = done.map(({ report, model }) => {
     if (model === undefined || report.status !== 'ok') return report;
@@ -134,7 +141,7 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
     schemaVersion: SCHEMA_VERSION,
     runId,
     createdAt: createdAt.toISOString(),
-    status: 'complete',
+    status: interrupted ? 'interrupted' : 'complete',
     dataset: {
       name: dataset.name,
       source: dataset.source,
@@ -170,5 +177,6 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
   const folder = await writeRunFolder(options.resultsDir, runId, files);
   if (options.json) process.stdout.write(json);
   else if (!options.quiet) process.stdout.write(`\n${formatSummary(report, displayPath(folder), c)}\n`);
+  if (interrupted) return interruptExitStatus(signal!.reason);
   return reports.some((m) => m.status === 'failed') ? 1 : 0;
 }

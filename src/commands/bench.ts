@@ -12,6 +12,7 @@ import { projectRoot } from '../paths.js';
 const sections: Record<string, () => Promise<BenchSection>> = {
   startup: async () => (await import('../bench/startup.js')).section,
   cv: async () => (await import('../bench/cv.js')).section,
+  soak: async () => (await import('../bench/soak.js')).default,
 };
 
 interface BenchOptions extends Record<string, unknown> {

@@ -1,9 +1,27 @@
 import { resolve } from 'node:path';
 import { guard } from '../cli/common.js';
-import { collect, Command, commaList, defaultThreads, fraction, integer, Option, parse } from '../cli/options.js';
+import {
+  collect,
+  Command,
+  commaList,
+  defaultThreads,
+  fraction,
+  integer,
+  Option,
+  parse,
+  positiveSeconds,
+} from '../cli/options.js';
+import { catchInterrupts } from '../interrupt.js';
 import { projectRoot } from '../paths.js';
 import { PiscinaExecutor } from '../pool.js';
+import { ReliableExecutor } from '../reliability.js';
 import type { TrainOptions } from '../train.js';
+
+interface TrainCommandOptions extends TrainOptions {
+  timeout?: number;
+  maxMemoryMb?: number;
+  retries: number;
+}
 
 function program(): Command {
   return new Command('npm run train --')
@@ -65,6 +83,26 @@ function program(): Command {
         .argParser(integer('--threads', 1, 1024)),
     )
     .addOption(
+      new Option(
+        '--timeout <seconds>',
+        'stop a task (one fit) that has not returned after this long; its worker is replaced (default: none)',
+      ).argParser(positiveSeconds('--timeout')),
+    )
+    .addOption(
+      new Option(
+        '--max-memory-mb <n>',
+        "cap each worker's JavaScript heap; a task over it fails as out-of-memory (default: V8's limit)",
+      ).argParser(integer('--max-memory-mb', 16, 1024 * 1024)),
+    )
+    .addOption(
+      new Option(
+        '--retries <n>',
+        'run a task again, on a fresh worker, when its worker crashed, ran out of memory or timed out',
+      )
+        .default(0)
+        .argParser(integer('--retries', 0, 100)),
+    )
+    .addOption(
       new Option('--results-dir <dir>', 'where run folders are written').default(
         resolve(projectRoot, 'results'),
         'results/',
@@ -77,29 +115,45 @@ function program(): Command {
     .addHelpText(
       'after',
       `
-Exit status: 0 when every model trained, 1 when any model failed, 2 for bad input (nothing is written).
+Exit status: 0 when every model trained, 1 when any model failed, 2 for bad input (nothing is
+written), 130 when stopped by Ctrl-C (SIGINT), 143 by SIGTERM. An interrupted run stops its tasks
+and writes the report of what finished; a second Ctrl-C quits at once.
 
 Examples:
   npm run train
   npm run train -- --models svm,random-forest --threads 1
   npm run train -- --split-file ../shared/reference/iris_split_42.json
   npm run train -- --cv 5 --tune
-  npm run train -- --model-module ./my-models.mjs --json`,
+  npm run train -- --model-module ./my-models.mjs --json
+  npm run train -- --timeout 60 --max-memory-mb 512 --retries 1`,
     );
 }
 
 export async function main(args: readonly string[]): Promise<number> {
   return guard('train', async () => {
-    const options = parse<TrainOptions>(program(), args);
+    const options = parse<TrainCommandOptions>(program(), args);
     if (!options) return 0;
+    const interrupt = catchInterrupts((signal) => {
+      if (!options.quiet)
+        process.stderr.write(
+          `train: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping; writing the report of what finished (press Ctrl-C again to quit at once)\n`,
+        );
+    });
     // Start the workers before loading the rest: they boot and load the models while this thread
     // loads its own modules and the data.
-    const executor = new PiscinaExecutor({ threads: options.threads });
+    const executor = new ReliableExecutor(
+      new PiscinaExecutor({
+        threads: options.threads,
+        ...(options.maxMemoryMb === undefined ? {} : { maxMemoryMb: options.maxMemoryMb }),
+      }),
+      { retries: options.retries, ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout * 1000 }) },
+    );
     try {
       const { train } = await import('../train.js');
-      return await train(options, executor);
+      return await train(options, executor, interrupt.signal);
     } finally {
       await executor.close();
+      interrupt.dispose();
     }
   });
 }
