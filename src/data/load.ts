@@ -146,9 +146,11 @@ export function loadDatasets(
   thread: 'auto' | 'never' | 'always' = 'auto',
 ): Promise<LoadedDataset[]> {
   const abort = new AbortController();
+  // One file has nothing to run in parallel with: a thread would only add its start-up.
+  const mode = thread === 'auto' && specs.filter((s) => s.path).length < 2 ? 'never' : thread;
   return Promise.all(
     specs.map((spec) =>
-      loadDataset(spec, options, thread, abort.signal).catch((error: unknown) => {
+      loadDataset(spec, options, mode, abort.signal).catch((error: unknown) => {
         abort.abort();
         throw error;
       }),

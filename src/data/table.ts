@@ -56,8 +56,9 @@ export interface Table {
   droppedRows: number;
   /** Per input column, in file order (for `inspect`). */
   columns: ColumnSummary[];
-  /** Missing cells when they were kept (`inspect`): the count and the first few. */
+  /** Missing cells when they were kept (`inspect`): the count, the rows they are in, the first few. */
   missingCount: number;
+  rowsWithMissing: number;
   missingCells: MissingCell[];
 }
 
@@ -113,6 +114,8 @@ export class TableBuilder {
   rows = 0;
   /** Records read, kept or dropped. */
   records = 0;
+  /** Records with at least one missing cell. */
+  recordsWithMissing = 0;
   /** Offset of the current row in `values`. */
   base = 0;
   line = 0;
@@ -200,6 +203,7 @@ export class TableBuilder {
 
   endRow(): void {
     this.records += 1;
+    if (this.rowMissing) this.recordsWithMissing += 1;
     if (this.rowMissing && this.options.missing === 'drop') this.droppedRows += 1;
     else this.rows += 1;
   }
@@ -439,6 +443,7 @@ export class TableBuilder {
       droppedRows: this.droppedRows,
       columns: summaries,
       missingCount: this.missingCount,
+      rowsWithMissing: this.recordsWithMissing,
       missingCells: this.missingCells,
     };
   }
