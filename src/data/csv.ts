@@ -9,7 +9,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { CsvError, parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
@@ -128,10 +127,14 @@ async function openFile(path: string, file: string): Promise<{ handle: FileHandl
   return { handle, size: stat.size };
 }
 
+function longRecord(file: string, line: number): string {
+  return `${file}:${line}: a record longer than ${MAX_LINE_BYTES / 2 ** 20} MiB starts on this line; is a quote left open, or the delimiter or line ending wrong?`;
+}
+
 function csvErrorMessage(error: CsvError, file: string, line: number): string {
   switch (error.code) {
     case 'CSV_MAX_RECORD_SIZE':
-      return `${file}:${line}: the record starting here is longer than ${MAX_LINE_BYTES / 2 ** 20} MiB; is a quote left open, or the line ending or delimiter wrong?`;
+      return longRecord(file, line);
     case 'CSV_QUOTE_NOT_CLOSED':
       return `${file}:${line}: a quote opened in the record starting here is never closed`;
     case 'CSV_INVALID_CLOSING_QUOTE':
@@ -225,6 +228,7 @@ function scanPlain(buf: Buffer, p: number, lim: number, t: TableBuilder, line: n
       line += 1;
       continue;
     }
+    const rowStart = p;
     t.beginRow(line);
     const values = t.values;
     const base = t.base;
@@ -287,8 +291,10 @@ function scanPlain(buf: Buffer, p: number, lim: number, t: TableBuilder, line: n
         let q = p;
         c = buf[q]!;
         while (c !== delimiter && c !== LF) c = buf[++q]!;
-        if (c === LF && f < last) throw t.fieldCountError(f + 1);
-        if (c === delimiter && f === last) {
+        if ((c === LF && f < last) || (c === delimiter && f === last)) {
+          // The same limit as csv-parse's, so that both paths refuse the same files.
+          if (buf.indexOf(LF, rowStart) - rowStart > MAX_LINE_BYTES) throw new UsageError(longRecord(t.file, line));
+          if (f < last) throw t.fieldCountError(f + 1);
           let found = t.fields;
           while (c !== LF) if ((c = buf[++q]!) === delimiter) found += 1;
           throw t.fieldCountError(found + 1);
@@ -304,6 +310,7 @@ function scanPlain(buf: Buffer, p: number, lim: number, t: TableBuilder, line: n
       }
       p += 1;
     }
+    if (p - rowStart > MAX_LINE_BYTES) throw new UsageError(longRecord(t.file, line - 1));
     t.endRow();
   }
   return line;
@@ -328,30 +335,32 @@ async function scanWithCsvParse(
     max_record_size: MAX_LINE_BYTES,
     record_delimiter: lf ? ['\r\n', '\n'] : ['\r'],
   });
+  const source = Readable.from(reader.rest());
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
   try {
-    await pipeline(
-      Readable.from(reader.rest()),
-      parser,
-      async (source: AsyncIterable<{ record: string[]; info: { lines: number } }>) => {
-        for await (const { record, info } of source) {
-          // info.lines is the line the record ends on; a quoted line break moves its start up.
-          let breaks = 0;
-          for (const field of record) {
-            for (let i = field.indexOf(lf ? '\n' : '\r'); i !== -1; i = field.indexOf(lf ? '\n' : '\r', i + 1))
-              breaks += 1;
-          }
-          const end = firstLine + info.lines - 1;
-          t.beginRow(end - breaks);
-          if (record.length !== t.fields) throw t.fieldCountError(record.length);
-          for (let f = 0; f < record.length; f++) t.text(f, record[f]!);
-          t.endRow();
-          nextLine = end + 1;
-        }
-      },
-    );
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      // info.lines is the line the record ends on; a quoted line break moves its start up.
+      let breaks = 0;
+      let bytes = record.length - 1;
+      for (const field of record) {
+        bytes += field.length;
+        for (let i = field.indexOf(lf ? '\n' : '\r'); i !== -1; i = field.indexOf(lf ? '\n' : '\r', i + 1)) breaks += 1;
+      }
+      const end = firstLine + info.lines - 1;
+      t.beginRow(end - breaks);
+      // The fast path's limit, in the same terms: the record's fields and delimiters.
+      if (bytes > MAX_LINE_BYTES) throw new UsageError(longRecord(file, end - breaks));
+      if (record.length !== t.fields) throw t.fieldCountError(record.length);
+      for (let f = 0; f < record.length; f++) t.text(f, record[f]!);
+      t.endRow();
+      nextLine = end + 1;
+    }
   } catch (error) {
     if (error instanceof CsvError) throw new UsageError(csvErrorMessage(error, file, nextLine));
     throw error;
+  } finally {
+    source.destroy();
   }
 }
 
@@ -396,11 +405,7 @@ export async function readCsv(path: string, file: string, name: string, options:
       const lim = newline >= reader.start ? newline + 1 : reader.start;
       if (lim === reader.start) {
         if (reader.eof) break;
-        if (reader.end - reader.start >= MAX_LINE_BYTES) {
-          throw new UsageError(
-            `${file}:${line}: line ${line} is longer than ${MAX_LINE_BYTES / 2 ** 20} MiB; is the line ending or the delimiter wrong?`,
-          );
-        }
+        if (reader.end - reader.start >= MAX_LINE_BYTES) throw new UsageError(longRecord(file, line));
         await reader.fill();
         continue;
       }

@@ -106,6 +106,8 @@ export class TableBuilder {
   /** Per field: its position among the row's values (-1 for the label and skipped fields). */
   readonly slot: Int32Array;
   readonly fields: number;
+  /** The file as the user named it, for messages. */
+  readonly file: string;
   /** Values per row before one-hot encoding. */
   readonly width: number;
   /** Row-major values of the rows so far; re-created as the buffer grows. */
@@ -138,6 +140,7 @@ export class TableBuilder {
   constructor(private readonly options: TableOptions) {
     const { header, schema } = options;
     this.fields = header.length;
+    this.file = options.file;
     this.names = header;
     this.kind = new Uint8Array(this.fields);
     this.slot = new Int32Array(this.fields).fill(-1);
