@@ -9,7 +9,12 @@ import { writeFileAtomic } from '../output.js';
 import { projectRoot } from '../paths.js';
 
 // Sections load lazily so `--only` runs just what it names.
-const sections: Record<string, () => Promise<BenchSection>> = {};
+const sections: Record<string, () => Promise<BenchSection>> = {
+  'csv-inspect': async () => (await import('../bench/csv-inspect.js')).default,
+  'csv-parsers': async () => (await import('../bench/csv-parsers.js')).default,
+  'csv-threads-memory': async () => (await import('../bench/csv-threads-memory.js')).default,
+  'csv-concurrent': async () => (await import('../bench/csv-concurrent.js')).default,
+};
 
 interface BenchOptions extends Record<string, unknown> {
   only?: string[];

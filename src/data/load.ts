@@ -139,18 +139,30 @@ export async function loadDataset(
   };
 }
 
-/** Loads every data set at once; the first bad one rejects with its error. */
+/**
+ * Loads every data set at once; the first bad one rejects with its error. With `auto`, each large
+ * file but the largest is parsed on a thread of its own while this thread, whose code is already
+ * compiled, parses the largest: a lone file gains nothing from a thread but its start-up cost.
+ */
 export function loadDatasets(
   specs: readonly DatasetSpec[],
   options: CsvOptions,
   thread: 'auto' | 'never' | 'always' = 'auto',
 ): Promise<LoadedDataset[]> {
   const abort = new AbortController();
-  // One file has nothing to run in parallel with: a thread would only add its start-up.
-  const mode = thread === 'auto' && specs.filter((s) => s.path).length < 2 ? 'never' : thread;
+  const sizes = specs.map((spec) => {
+    try {
+      return spec.path ? statSync(spec.path).size : 0;
+    } catch {
+      return 0;
+    }
+  });
+  const largest = sizes.indexOf(Math.max(...sizes));
+  const mode = (i: number) =>
+    thread !== 'auto' ? thread : i !== largest && sizes[i]! >= THREAD_BYTES ? 'always' : 'never';
   return Promise.all(
-    specs.map((spec) =>
-      loadDataset(spec, options, mode, abort.signal).catch((error: unknown) => {
+    specs.map((spec, i) =>
+      loadDataset(spec, options, mode(i), abort.signal).catch((error: unknown) => {
         abort.abort();
         throw error;
       }),
