@@ -15,11 +15,13 @@ import { UsageError } from '../errors.js';
 import { POW10 } from './number.js';
 import {
   type DatasetEncoding,
+  LABEL,
   type MissingPolicy,
   NUMERIC,
   SKIP,
   type Table,
   TableBuilder,
+  TEXT,
   UNKNOWN,
   showValue,
 } from './table.js';
@@ -217,7 +219,32 @@ function parseHeader(bytes: Buffer, file: string, wanted: string | undefined): H
  * Reads records that contain no quote from buf[p, lim), every one ending in LF, straight into
  * the table. Returns the next line number.
  */
-function scanPlain(buf: Buffer, p: number, lim: number, t: TableBuilder, line: number, delimiter: number): number {
+/** Recent values of a text field, by their bytes: labels repeat, and decoding each costs more. */
+type TextCache = { bytes: Buffer; text: string }[];
+
+function cachedText(cache: TextCache, buf: Buffer, start: number, end: number): string {
+  const length = end - start;
+  for (const entry of cache) {
+    const bytes = entry.bytes;
+    if (bytes.length !== length) continue;
+    let i = 0;
+    while (i < length && bytes[i] === buf[start + i]) i += 1;
+    if (i === length) return entry.text;
+  }
+  const text = buf.toString('utf8', start, end);
+  if (cache.length < 16 && length <= 64) cache.push({ bytes: Buffer.from(buf.subarray(start, end)), text });
+  return text;
+}
+
+function scanPlain(
+  buf: Buffer,
+  p: number,
+  lim: number,
+  t: TableBuilder,
+  line: number,
+  delimiter: number,
+  texts: TextCache[],
+): number {
   const last = t.fields - 1;
   const kind = t.kind;
   const slot = t.slot;
@@ -243,21 +270,22 @@ function scanPlain(buf: Buffer, p: number, lim: number, t: TableBuilder, line: n
         const negative = c === MINUS;
         if (negative || c === PLUS) c = buf[++q]!;
         let mantissa = 0;
-        let digits = 0;
-        let scale = 0;
+        const first = q;
         while (c >= ZERO && c <= NINE) {
           mantissa = mantissa * 10 + (c - ZERO);
-          digits += 1;
           c = buf[++q]!;
         }
+        let digits = q - first;
+        let scale = 0;
         if (c === DOT) {
-          c = buf[++q]!;
+          const point = ++q;
+          c = buf[q]!;
           while (c >= ZERO && c <= NINE) {
             mantissa = mantissa * 10 + (c - ZERO);
-            digits += 1;
-            scale -= 1;
             c = buf[++q]!;
           }
+          digits += q - point;
+          scale = point - q;
         }
         let ok = digits > 0 && digits <= 15;
         if (ok && (c === LOWER_E || c === UPPER_E)) {
@@ -299,7 +327,10 @@ function scanPlain(buf: Buffer, p: number, lim: number, t: TableBuilder, line: n
           while (c !== LF) if ((c = buf[++q]!) === delimiter) found += 1;
           throw t.fieldCountError(found + 1);
         }
-        if (k !== SKIP) t.text(f, buf.toString('utf8', p, c === LF && q > p && buf[q - 1] === CR ? q - 1 : q));
+        if (k !== SKIP) {
+          const end = c === LF && q > p && buf[q - 1] === CR ? q - 1 : q;
+          t.text(f, k === TEXT || k === LABEL ? cachedText(texts[f]!, buf, p, end) : buf.toString('utf8', p, end));
+        }
         p = q;
       }
       if (f === last) {
@@ -399,6 +430,7 @@ export async function readCsv(path: string, file: string, name: string, options:
     const delimiterByte = Buffer.from(header.delimiter);
     const fast = options.parser !== 'csv-parse' && header.lf && delimiterByte.length === 1 && delimiterByte[0]! < 128;
     const { buf } = reader;
+    const texts: TextCache[] = header.names.map(() => []);
     while (fast) {
       if (reader.eof && reader.end > reader.start && buf[reader.end - 1] !== LF) buf[reader.end++] = LF;
       const newline = buf.lastIndexOf(LF, reader.end - 1);
@@ -411,7 +443,7 @@ export async function readCsv(path: string, file: string, name: string, options:
       }
       const quote = buf.subarray(reader.start, lim).indexOf(QUOTE);
       const stop = quote === -1 ? lim : buf.lastIndexOf(LF, reader.start + quote) + 1;
-      if (stop > reader.start) line = scanPlain(buf, reader.start, stop, table, line, delimiterByte[0]!);
+      if (stop > reader.start) line = scanPlain(buf, reader.start, stop, table, line, delimiterByte[0]!, texts);
       reader.start = stop;
       if (quote !== -1) break;
     }
