@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../src/data/csv.js';
 import { fixture, train } from './helpers.js';
@@ -18,6 +20,9 @@ describe('categorical features and missing values', () => {
     expect(dataset.featureNames).toEqual(['x', 'colour=blue', 'colour=green', 'colour=red', 'y']);
     expect(dataset.classes).toEqual(['large', 'medium', 'small']);
     expect(dataset.features).toBe(5);
+    expect(readFileSync(join(run.resultsDir, run.runs[0]!, 'report.md'), 'utf8')).toContain(
+      '- one-hot encoded text columns: colour (3 values)',
+    );
 
     // The first row, x,colour,y,size = -0.218,green,0.060,small, becomes x, blue, green, red, y.
     const table = await readCsv(fixture('csv/categorical.csv'), 'categorical.csv', 'categorical', { missing: 'error' });
@@ -29,6 +34,9 @@ describe('categorical features and missing values', () => {
     const run = await train(['--dataset', fixture('csv/missing.csv'), '--missing', 'drop', '--models', 'svm']);
     expect(run.code).toBe(0);
     expect(run.report!.dataset).toMatchObject({ rows: 136, droppedRows: 3 });
+    expect(readFileSync(join(run.resultsDir, run.runs[0]!, 'report.md'), 'utf8')).toContain(
+      '- rows dropped for missing values: 3',
+    );
     const table = await readCsv(fixture('csv/missing.csv'), 'missing.csv', 'missing', { missing: 'drop' });
     expect(table.dataset.rows).toBe(136);
     expect(table.dataset.features.some((v) => Number.isNaN(v))).toBe(false);
