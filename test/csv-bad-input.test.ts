@@ -37,6 +37,11 @@ describe('bad CSV input: one line naming the file, line and column, exit status 
       `${at('mixed-column.csv', 4)}column "colour": "3" is a number, but the column's first value, "red" on line 2, is text`,
     ],
     [
+      'a decimal comma',
+      ['--dataset', csv('decimal-comma.csv')],
+      `${at('decimal-comma.csv', 2)}column "a": "1,5" has a decimal comma; numbers must use a decimal point (1.5)`,
+    ],
+    [
       'an empty label',
       ['--dataset', csv('empty-label.csv')],
       `${at('empty-label.csv', 9)}column "species": the label is empty`,

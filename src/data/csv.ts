@@ -197,7 +197,11 @@ function parseHeader(bytes: Buffer, file: string, wanted: string | undefined): H
     );
   }
   names.forEach((name, i) => {
-    if (name === '') throw new UsageError(`${file}:${best.info.lines}: column ${i + 1} has no name in the header`);
+    if (name === '') {
+      throw new UsageError(
+        `${file}:${best.info.lines}: column ${i + 1} has no name in the header${i === 0 ? ' (a row index written by pandas? drop it, or name it and pick the label with --label)' : ''}`,
+      );
+    }
     const twin = names.indexOf(name);
     if (twin !== i) {
       throw new UsageError(

@@ -6,7 +6,7 @@ import { basename, extname, isAbsolute, join, relative, resolve } from 'node:pat
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../errors.js';
 import { projectRoot } from '../paths.js';
-import { type CsvOptions, type CsvTable, readCsv } from './csv.js';
+import type { CsvOptions, CsvTable } from './csv.js';
 import type { Dataset } from './dataset.js';
 import { IRIS_FEATURES, loadIris } from './iris.js';
 import type { DatasetEncoding } from './table.js';
@@ -128,7 +128,8 @@ export async function loadDataset(
   const table =
     thread === 'always' || (thread === 'auto' && size >= THREAD_BYTES)
       ? await readCsvOnThread(request, signal)
-      : await readCsv(request.path, request.file, request.name, options);
+      : // Loaded on demand: a run on the built-in data set does not pay for csv-parse.
+        await (await import('./csv.js')).readCsv(request.path, request.file, request.name, options);
   return {
     spec,
     dataset: table.dataset,

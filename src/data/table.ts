@@ -306,7 +306,13 @@ export class TableBuilder {
         }`,
       );
     }
-    // The first value of a column decides: text makes it a categorical column.
+    // The first value of a column decides: text makes it a categorical column. A decimal comma
+    // would silently turn a numeric column into categories, so it is refused.
+    if (/^\s*[+-]?\d+,\d+\s*$/.test(text)) {
+      throw new UsageError(
+        `${this.where(field)}: ${showValue(text)} has a decimal comma; numbers must use a decimal point (1.5)`,
+      );
+    }
     this.kind[field] = TEXT;
     this.first[field] = { line: this.line, value: text };
     this.categories[slot] = new Map([[text, 0]]);
