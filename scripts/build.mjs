@@ -44,6 +44,8 @@ function isStale(files) {
 
 const entryPoints = () => [
   join(root, 'workers/worker.ts'),
+  // The thread that parses a large CSV file (src/data/load.ts).
+  join(root, 'workers/loader.ts'),
   ...readdirSync(join(root, 'src/commands'))
     .filter((name) => name.endsWith('.ts'))
     .map((name) => join(root, 'src/commands', name)),

@@ -96,6 +96,11 @@ export class PiscinaExecutor implements Executor {
   }
 
   async close(): Promise<void> {
+    // Terminating a worker while it is still loading its module (Node 20's require of ESM) aborts
+    // the whole process with a V8 fatal error. Bad input is found before the workers are up, so
+    // let each one finish loading (answer a ping) first; bounded, in case a task holds a thread.
+    const pings = Array.from({ length: this.concurrency }, () => this.run({ kind: 'ping' }));
+    await Promise.race([Promise.all(pings), new Promise((done) => setTimeout(done, 2000).unref())]);
     await this.pool.destroy();
   }
 }

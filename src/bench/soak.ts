@@ -89,6 +89,7 @@ const section: BenchSection = {
       json: false,
       quiet: true,
       color: false,
+      missing: 'error',
     };
     const started = performance.now();
     let code: number;

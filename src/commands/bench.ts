@@ -13,6 +13,10 @@ const sections: Record<string, () => Promise<BenchSection>> = {
   startup: async () => (await import('../bench/startup.js')).section,
   cv: async () => (await import('../bench/cv.js')).section,
   soak: async () => (await import('../bench/soak.js')).default,
+  'csv-inspect': async () => (await import('../bench/csv-inspect.js')).default,
+  'csv-parsers': async () => (await import('../bench/csv-parsers.js')).default,
+  'csv-threads-memory': async () => (await import('../bench/csv-threads-memory.js')).default,
+  'csv-concurrent': async () => (await import('../bench/csv-concurrent.js')).default,
 };
 
 interface BenchOptions extends Record<string, unknown> {

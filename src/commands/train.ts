@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { guard } from '../cli/common.js';
+import { addCsvOptions, datasetOption } from '../cli/data-options.js';
 import {
   collect,
   Command,
@@ -24,10 +25,11 @@ interface TrainCommandOptions extends TrainOptions {
 }
 
 function program(): Command {
-  return new Command('npm run train --')
+  const command = new Command('npm run train --')
     .description(
-      'Train every registered classifier in parallel on worker threads, print a leaderboard and write a report to results/<run-id>/.',
+      'Train every registered classifier in parallel on worker threads, print a leaderboard and write a report to results/<run-id>/ for each data set.',
     )
+    .addOption(datasetOption('train on'))
     .addOption(
       new Option('--models <ids>', 'comma-separated model ids to train (default: all registered)').argParser(commaList),
     )
@@ -36,7 +38,8 @@ function program(): Command {
         '--model-module <path>',
         'ES module (.js, .mjs, .ts) whose default export is an array of model definitions; repeatable',
       ).argParser(collect),
-    )
+    );
+  return addCsvOptions(command)
     .addOption(
       new Option('--seed <n>', 'seed for the split, the folds and every model')
         .default(42)
@@ -121,6 +124,7 @@ and writes the report of what finished; a second Ctrl-C quits at once.
 
 Examples:
   npm run train
+  npm run train -- --dataset wine --dataset ./my-data.csv --label species
   npm run train -- --models svm,random-forest --threads 1
   npm run train -- --split-file ../shared/reference/iris_split_42.json
   npm run train -- --cv 5 --tune
