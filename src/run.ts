@@ -158,3 +158,9 @@ export async function evaluateModel(plan: RunPlan, def: ModelDefinition, schedul
   };
   return result.model === undefined ? { report } : { report, model: result.model };
 }
+
+/** How many tasks evaluateModel hands the scheduler for a model when none fails: for progress. */
+export function plannedTasks(plan: RunPlan, def: ModelDefinition): number {
+  const candidates = plan.tune && def.grid ? expandGrid(def.params, def.grid).length : 1;
+  return (plan.folds ? candidates * plan.folds.length : 0) + 1;
+}

@@ -5,14 +5,17 @@ import { classCounts } from './data/dataset.js';
 import { loadIris } from './data/iris.js';
 import type { Preprocessing } from './estimator.js';
 import { UsageError } from './errors.js';
-import { colors, formatModelLine, formatSummary } from './format/console.js';
+import { colors, formatSummary } from './format/console.js';
 import { formatMarkdown } from './format/markdown.js';
 import { newRunId, writeRunFolder } from './output.js';
 import { packageVersion } from './paths.js';
 import type { Executor } from './executor.js';
 import { createRegistry, selectModels } from './registry.js';
 import { SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
-import { evaluateModel, type RunPlan } from './run.js';
+import { progressMode, RunTracker, startProgress } from './progress.js';
+import { ReportHtml } from './report-html.js';
+import { ChartWorker } from './charts/worker-client.js';
+import { evaluateModel, plannedTasks, type RunPlan } from './run.js';
 import { Scheduler } from './scheduler.js';
 import { stratifiedKFold, stratifiedSplit, validateFolds, validateSplit, type Split } from './split.js';
 import { useColor } from './cli/common.js';
@@ -86,6 +89,8 @@ async function planFolds(options: TrainOptions, dataset: Dataset, split: Split):
 export async function train(options: TrainOptions, executor: Executor): Promise<number> {
   const started = performance.now();
   const createdAt = new Date();
+  // Started first: it loads vega while the data loads and the models train (see report-html.ts).
+  const charts = new ChartWorker();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const registry = await createRegistry(modules);
   const models = selectModels(registry, options.models);
@@ -104,17 +109,26 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
   };
 
   const c = colors(useColor(process.stdout, options.color));
-  const log = options.quiet
-    ? () => {}
-    : (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
-  const scheduler = new Scheduler(executor);
-  const done = await Promise.all(
-    models.map(async (def) => {
-      const result = await evaluateModel(plan, def, scheduler);
-      log(formatModelLine(result.report, c));
-      return result;
-    }),
+  const stream = options.json ? process.stderr : process.stdout;
+  const tracker = new RunTracker(
+    models.reduce((n, def) => n + plannedTasks(plan, def), 0),
+    models.length,
   );
+  const progress = await startProgress(tracker, progressMode(stream, options.quiet), stream, c);
+  const html = new ReportHtml(charts, tracker);
+  const scheduler = new Scheduler(tracker.observe(executor));
+  let done: Awaited<ReturnType<typeof evaluateModel>>[];
+  try {
+    done = await Promise.all(
+      models.map(async (def) => {
+        const result = await evaluateModel(plan, def, scheduler);
+        tracker.modelDone(result.report);
+        return result;
+      }),
+    );
+  } finally {
+    progress.stop();
+  }
 
   const runId = newRunId(dataset.name, createdAt);
   const files: Record<string, string> = {};
@@ -161,6 +175,7 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
   const json = `${JSON.stringify(report, null, 2)}\n`;
   files['report.json'] = json;
   files['report.md'] = formatMarkdown(report);
+  files['report.html'] = await html.html(report, (message) => process.stderr.write(`train: warning: ${message}\n`));
   const folder = await writeRunFolder(options.resultsDir, runId, files);
   if (options.json) process.stdout.write(json);
   else if (!options.quiet) process.stdout.write(`\n${formatSummary(report, folder, c)}\n`);
