@@ -4,6 +4,8 @@ import { ensureBuilt } from './build.mjs';
 const commands = {
   train: '../dist/src/commands/train.js',
   bench: '../dist/src/commands/bench.js',
+  compare: '../dist/src/commands/compare.js',
+  history: '../dist/src/commands/history.js',
 };
 
 const [name, ...args] = process.argv.slice(2);
