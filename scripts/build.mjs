@@ -43,9 +43,7 @@ function isStale(files) {
 }
 
 const entryPoints = () => [
-  ...readdirSync(join(root, 'workers'))
-    .filter((name) => name.endsWith('.ts'))
-    .map((name) => join(root, 'workers', name)),
+  join(root, 'workers/worker.ts'),
   ...readdirSync(join(root, 'src/commands'))
     .filter((name) => name.endsWith('.ts'))
     .map((name) => join(root, 'src/commands', name)),

@@ -19,7 +19,7 @@ export type RunListener = (event: RunEvent, tracker: RunTracker) => void;
 export class RunTracker {
   private readonly startedAt = performance.now();
   private readonly listeners: RunListener[] = [];
-  private readonly inFlight = new Map<string, number>();
+  private readonly byModel = new Map<string, number>();
   started = 0;
   done = 0;
   failed = 0;
@@ -33,6 +33,11 @@ export class RunTracker {
 
   on(listener: RunListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Tasks started and not yet finished. */
+  get running(): number {
+    return this.started - this.done;
   }
 
   /** True once every planned task has been handed to the executor. */
@@ -72,7 +77,7 @@ export class RunTracker {
       failed: this.failed,
       models: this.models,
       modelsDone: this.modelsDone,
-      running: [...this.inFlight.keys()],
+      running: [...this.byModel.keys()],
       elapsedMs,
       // Tasks of one run cost about the same; the rate so far is the best guess for the rest.
       ...(done > 0 && done < total ? { etaMs: (elapsedMs / done) * (total - done) } : {}),
@@ -81,7 +86,7 @@ export class RunTracker {
 
   private taskStarted(task: Task): void {
     this.started += 1;
-    if (task.kind === 'train') this.inFlight.set(task.modelId, (this.inFlight.get(task.modelId) ?? 0) + 1);
+    if (task.kind === 'train') this.byModel.set(task.modelId, (this.byModel.get(task.modelId) ?? 0) + 1);
     this.emit({ kind: 'task-start', task });
   }
 
@@ -89,9 +94,9 @@ export class RunTracker {
     this.done += 1;
     if (result.status === 'failed') this.failed += 1;
     if (task.kind === 'train') {
-      const left = (this.inFlight.get(task.modelId) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(task.modelId, left);
-      else this.inFlight.delete(task.modelId);
+      const left = (this.byModel.get(task.modelId) ?? 1) - 1;
+      if (left > 0) this.byModel.set(task.modelId, left);
+      else this.byModel.delete(task.modelId);
     }
     this.emit({ kind: 'task-done', task, result });
   }

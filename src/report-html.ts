@@ -1,61 +1,96 @@
-// report.html for a run. During `npm run train` the charts are drawn by the chart worker
-// (workers/charts.ts), which loads vega while the models train: each model's confusion matrix is
-// asked for as the model finishes, and only the overview chart waits for the last one. A chart
-// that cannot be drawn costs the page its picture (with a note saying why), never the run.
+// report.html for a run. Drawing its charts costs ~0.1 s of CPU (loading vega, building two
+// dataflows, drawing), which `npm run train` cannot simply add to its time. So during a run it
+// starts in the first moment a core is idle and the pool has nothing left to hand out: that CPU
+// would otherwise go unused. Each model's confusion matrix is drawn as the model finishes; only
+// the overview chart waits for the last one. Each step is its own macrotask, so a result arriving
+// from the pool is never kept waiting for more than one step. A chart that cannot be drawn costs
+// the page its picture (with a note saying why), never the run.
+import { availableParallelism } from 'node:os';
 import { confusionChart, overviewChart } from './charts/inputs.js';
-import type { ChartDrawer } from './charts/worker-client.js';
+import { ChartRenderer } from './charts/render.js';
 import { formatReportHtml } from './format/html.js';
 import type { RunTracker } from './progress.js';
 import type { ModelReport, Report } from './report.js';
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class ReportHtml {
-  private readonly confusion = new Map<string, Promise<string>>();
+  private renderer: ChartRenderer | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private started = false;
+  /** Models that finished before drawing started. */
+  private readonly finished: ModelReport[] = [];
+  private readonly requested = new Set<string>();
+  private readonly confusion: Record<string, string> = {};
+  private error: string | undefined;
 
-  constructor(
-    private readonly drawer: ChartDrawer,
-    tracker?: RunTracker,
-  ) {
-    tracker?.on((event) => {
-      if (event.kind === 'model-done') this.draw(event.report);
+  /**
+   * With a tracker, drawing starts once every task has been handed out and fewer are running than
+   * the machine has cores.
+   */
+  constructor(tracker?: RunTracker, cores = availableParallelism()) {
+    tracker?.on((event, t) => {
+      if (event.kind === 'model-done') this.modelDone(event.report);
+      else if (t.allStarted && t.running < cores) this.start();
     });
   }
 
+  /** Queues a step; steps run one at a time, each after pending I/O. */
+  private step(job: (renderer: ChartRenderer) => Promise<void> | void): void {
+    this.queue = this.queue
+      .then(nextTurn)
+      .then(() => {
+        if (this.error) return;
+        this.renderer ??= new ChartRenderer();
+        return job(this.renderer);
+      })
+      .catch((error: unknown) => {
+        this.error ??= reason(error);
+      });
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.step((r) => r.load());
+    this.step((r) => r.prepare(['confusion']));
+    for (const report of this.finished.splice(0)) this.draw(report);
+    this.step((r) => r.prepare(['overview']));
+  }
+
+  private modelDone(report: ModelReport): void {
+    if (this.started) this.draw(report);
+    else this.finished.push(report);
+  }
+
   private draw(report: ModelReport): void {
-    if (report.status !== 'ok' || this.confusion.has(report.id)) return;
+    if (report.status !== 'ok' || this.requested.has(report.id)) return;
+    this.requested.add(report.id);
     const input = confusionChart(report);
-    if (!input) return;
-    const svg = this.drawer.render(input);
-    svg.catch(() => {}); // Collected, failure included, by html().
-    this.confusion.set(report.id, svg);
+    if (input)
+      this.step(async (r) => {
+        this.confusion[report.id] = await r.render(input);
+      });
   }
 
   /** The finished page for the run's report. `warn` hears why charts are missing, if they are. */
   async html(report: Report, warn: (message: string) => void = () => {}): Promise<string> {
+    this.start();
     for (const m of report.models) this.draw(m);
     const input = overviewChart(report);
-    const errors: string[] = [];
-    const settle = async (svg: Promise<string>) => {
-      try {
-        return await svg;
-      } catch (error) {
-        errors.push(reason(error));
-        return undefined;
-      }
-    };
-    const [overview, ...matrices] = await Promise.all([
-      input ? settle(this.drawer.render(input)) : undefined,
-      ...[...this.confusion.values()].map(settle),
-    ]);
-    await this.drawer.close().catch(() => {});
-    const confusion: Record<string, string> = {};
-    [...this.confusion.keys()].forEach((id, i) => {
-      const svg = matrices[i];
-      if (svg !== undefined) confusion[id] = svg;
+    let overview: string | undefined;
+    if (input)
+      this.step(async (r) => {
+        overview = await r.render(input);
+      });
+    await this.queue;
+    await this.renderer?.close().catch(() => {});
+    if (this.error) warn(`report.html has no charts: ${this.error}`);
+    return formatReportHtml(report, {
+      ...(overview ? { overview } : {}),
+      confusion: this.confusion,
+      ...(this.error ? { error: this.error } : {}),
     });
-    const error = errors[0];
-    if (error) warn(`report.html has no charts: ${error}`);
-    return formatReportHtml(report, { ...(overview ? { overview } : {}), confusion, ...(error ? { error } : {}) });
   }
 }

@@ -14,7 +14,6 @@ import { createRegistry, selectModels } from './registry.js';
 import { SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
 import { progressMode, RunTracker, startProgress } from './progress.js';
 import { ReportHtml } from './report-html.js';
-import { ChartWorker } from './charts/worker-client.js';
 import { evaluateModel, plannedTasks, type RunPlan } from './run.js';
 import { Scheduler } from './scheduler.js';
 import { stratifiedKFold, stratifiedSplit, validateFolds, validateSplit, type Split } from './split.js';
@@ -89,8 +88,6 @@ async function planFolds(options: TrainOptions, dataset: Dataset, split: Split):
 export async function train(options: TrainOptions, executor: Executor): Promise<number> {
   const started = performance.now();
   const createdAt = new Date();
-  // Started first: it loads vega while the data loads and the models train (see report-html.ts).
-  const charts = new ChartWorker();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const registry = await createRegistry(modules);
   const models = selectModels(registry, options.models);
@@ -115,7 +112,7 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
     models.length,
   );
   const progress = await startProgress(tracker, progressMode(stream, options.quiet), stream, c);
-  const html = new ReportHtml(charts, tracker);
+  const html = new ReportHtml(tracker);
   const scheduler = new Scheduler(tracker.observe(executor));
   let done: Awaited<ReturnType<typeof evaluateModel>>[];
   try {

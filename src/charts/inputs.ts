@@ -91,28 +91,6 @@ export function reportCharts(report: Report): { overview?: ChartInput; confusion
   return { ...(overview ? { overview } : {}), confusion };
 }
 
-/**
- * A made-up overview chart, drawn before the real one to warm the renderer up (the first drawing
- * of a chart costs ~4x a later one). Confusion matrices need none: the real ones are drawn as the
- * models finish, long before the overview.
- */
-export function warmupInput(): ChartInput {
-  const models = ['a', 'b'];
-  return {
-    template: 'overview',
-    data: {
-      points: models.flatMap((model, i) => [
-        { model, ...MARKERS.test, score: MARKERS.test.label, value: 0.9 + i * 0.05 },
-        { model, ...MARKERS.cv, score: MARKERS.cv.label, value: 0.92 },
-      ]),
-      spreads: models.map((model) => ({ model, lo: 0.9, hi: 0.94 })),
-      folds: models.flatMap((model) => [0.9, 0.94].map((value, i) => ({ model, fold: i + 1, value }))),
-      fit: models.map((model, i) => ({ model, ms: 10 + i, label: `${10 + i} ms` })),
-    },
-    signals: { models, lo: 0.85 },
-  };
-}
-
 /** Each model's accuracy in run A and run B, joined by a line coloured by which way it moved. */
 export function compareChart(c: Comparison): ChartInput | undefined {
   const models = c.models.filter((m) => m.accuracy.a !== undefined || m.accuracy.b !== undefined);

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { Runtime, View } from 'vega';
 import { projectRoot } from '../paths.js';
 import type { ChartInput } from './inputs.js';
-import type { ChartDrawer } from './worker-client.js';
 import { loadVega, saveVegaCache } from './load-vega.js';
 import type { TemplateName } from './templates.js';
 
@@ -21,8 +20,13 @@ function runtime(name: TemplateName): Runtime {
   }
 }
 
-export class ChartRenderer implements ChartDrawer {
+export class ChartRenderer {
   private readonly views = new Map<TemplateName, View>();
+
+  /** Loads vega now rather than at the first drawing. */
+  load(): void {
+    loadVega();
+  }
 
   /** Builds the dataflows of these templates now, before there is data to draw. */
   prepare(templates: readonly TemplateName[]): void {
@@ -48,11 +52,6 @@ export class ChartRenderer implements ChartDrawer {
     view.resize();
     await view.runAsync();
     return view.toSVG();
-  }
-
-  /** Saves vega's code cache if this process had none, for the next one to start warm. */
-  saveCache(): Promise<void> {
-    return saveVegaCache();
   }
 
   /** Frees the views and saves the code cache. */
