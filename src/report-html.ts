@@ -22,6 +22,10 @@ export class ReportHtml {
   /** Models that finished before drawing started. */
   private readonly finished: ModelReport[] = [];
   private readonly requested = new Set<string>();
+  /** Every model finished so far, for the provisional overview. */
+  private readonly done: ModelReport[] = [];
+  private provisional = false;
+  private finishing = false;
   private readonly confusion: Record<string, string> = {};
   private error: string | undefined;
 
@@ -56,12 +60,31 @@ export class ReportHtml {
     this.step((r) => r.load());
     this.step((r) => r.prepare(['confusion']));
     for (const report of this.finished.splice(0)) this.draw(report);
-    this.step((r) => r.prepare(['overview']));
+    this.drawProvisional();
   }
 
   private modelDone(report: ModelReport): void {
-    if (this.started) this.draw(report);
-    else this.finished.push(report);
+    this.done.push(report);
+    if (!this.started) {
+      this.finished.push(report);
+      return;
+    }
+    this.draw(report);
+    this.drawProvisional();
+  }
+
+  /**
+   * Draws the overview with the models finished so far, and throws it away: the first drawing of
+   * a chart costs ~3x a later one, and this one falls in idle time, the final one does not.
+   */
+  private drawProvisional(): void {
+    if (this.provisional) return;
+    this.provisional = true;
+    this.step(async (r) => {
+      this.provisional = false;
+      const input = this.finishing ? undefined : overviewChart({ models: this.done });
+      if (input) await r.render(input);
+    });
   }
 
   private draw(report: ModelReport): void {
@@ -76,6 +99,7 @@ export class ReportHtml {
 
   /** The finished page for the run's report. `warn` hears why charts are missing, if they are. */
   async html(report: Report, warn: (message: string) => void = () => {}): Promise<string> {
+    this.finishing = true;
     this.start();
     for (const m of report.models) this.draw(m);
     const input = overviewChart(report);

@@ -88,7 +88,7 @@ export interface Report {
 }
 
 /** Leaderboard order: ok models by CV mean accuracy (or test accuracy without CV), best first. */
-export function rankModels(report: Report): ModelReport[] {
+export function rankModels(report: Pick<Report, 'models'>): ModelReport[] {
   const score = (m: ModelReport) => (m.status !== 'ok' ? -1 : (m.cv?.accuracy.mean ?? m.metrics?.accuracy ?? -1));
   const test = (m: ModelReport) => (m.status === 'ok' ? (m.metrics?.accuracy ?? -1) : -1);
   // Ids are plain ASCII: compared by code unit, not localeCompare, whose first call loads ICU

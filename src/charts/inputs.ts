@@ -33,11 +33,11 @@ export function accuracyFloor(values: readonly number[]): number {
   return Math.min(0.9, Math.max(0, lo));
 }
 
-const okModels = (report: Report): OkModelReport[] =>
+const okModels = (report: Pick<Report, 'models'>): OkModelReport[] =>
   rankModels(report).filter((m): m is OkModelReport => m.status === 'ok');
 
 /** Accuracy (test, CV mean ± std, folds) and fit time per trained model, best first. */
-export function overviewChart(report: Report): ChartInput | undefined {
+export function overviewChart(report: Pick<Report, 'models'>): ChartInput | undefined {
   const models = okModels(report);
   if (models.length === 0) return undefined;
   const points = models.flatMap((m) => [
@@ -78,17 +78,6 @@ export function confusionChart(model: OkModelReport): ChartInput | undefined {
     row.map((count, j) => ({ actual: labels[i], predicted: labels[j], count, dark: count > maxCount * 0.55 })),
   );
   return { template: 'confusion', data: { cells }, signals: { classes: labels, maxCount } };
-}
-
-/** The charts of one run's report.html. */
-export function reportCharts(report: Report): { overview?: ChartInput; confusion: Record<string, ChartInput> } {
-  const overview = overviewChart(report);
-  const confusion: Record<string, ChartInput> = {};
-  for (const m of okModels(report)) {
-    const input = confusionChart(m);
-    if (input) confusion[m.id] = input;
-  }
-  return { ...(overview ? { overview } : {}), confusion };
 }
 
 /** Each model's accuracy in run A and run B, joined by a line coloured by which way it moved. */
