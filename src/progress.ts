@@ -156,9 +156,10 @@ export async function startProgress(
     linewrap: false,
     fps: 20,
   });
-  const line = () => ({
-    line: formatProgress(tracker.snapshot(), c, Math.max(10, Math.min(30, (stream.columns ?? 80) - 70))),
-  });
+  const line = () => {
+    const columns = stream.columns ?? 80;
+    return { line: formatProgress(tracker.snapshot(), c, Math.max(10, Math.min(30, columns - 90)), columns - 1) };
+  };
   const bar = bars.create(tracker.tasks, 0, line());
   tracker.on((event, t) => {
     if (event.kind === 'model-done') bars.log(`${formatModelLine(event.report, c)}\n`);

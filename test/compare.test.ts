@@ -161,4 +161,20 @@ describe('npm run compare', () => {
     expect(run.stdout).toContain(`A  ${a.runId}`);
     expect(run.stdout).toContain(`B  ${b.runId}`);
   });
+
+  it('--help documents the arguments and every option', async () => {
+    const run = await runCli('compare', ['--help']);
+    expect(run.code).toBe(0);
+    for (const text of [
+      '[runA]',
+      '[runB]',
+      '--fail-on-regression',
+      '--side-by-side',
+      '--html',
+      '--no-html',
+      '--results-dir',
+      'Exit status',
+    ])
+      expect(run.stdout).toContain(text);
+  });
 });

@@ -75,4 +75,11 @@ describe('npm run history', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^history: error: no results folder at .*nope/);
   });
+
+  it('--help documents every option', async () => {
+    const run = await runCli('history', ['--help']);
+    expect(run.code).toBe(0);
+    for (const text of ['--dataset', '--metric', '--last', '--html', '--no-html', '--results-dir', 'Exit status'])
+      expect(run.stdout).toContain(text);
+  });
 });

@@ -40,8 +40,11 @@ describe('live progress during npm run train', () => {
     expect(run.output).toContain(`${ESC}[?25l`);
     expect(run.output).toContain(`${ESC}[?25h`);
     expect(run.output).toMatch(
-      /█*░* · \d+\/18 tasks · \d\/3 models · running [a-z-]+(, [a-z-]+)* · \d+\.\d s elapsed · ETA (-|\d+\.\d s)/,
+      /█*░* · \d+\/18 tasks · \d\/3 models · running ([a-z-]+(, [a-z-]+)*|\d models?) · \d+\.\d s elapsed · ETA (-|\d+\.\d s)/,
     );
+    // Never wider than the terminal: a redrawn line that wraps leaves copies of itself behind.
+    for (const line of run.output.split(/\r|\n|\x1b\[[0-9;]*[A-Za-z]/))
+      expect([...line].length).toBeLessThanOrEqual(120);
     // Each model's line is printed above the bar, and the summary follows the cleared bar.
     for (const id of ['logistic-regression', 'random-forest', 'svm'])
       expect(run.output).toMatch(new RegExp(`✓ ${id}\\s+test accuracy`));

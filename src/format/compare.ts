@@ -3,7 +3,7 @@ import { MARKERS } from '../charts/inputs.js';
 import type { Comparison, MetricDelta, MetricName, ModelComparison } from '../compare.js';
 import type { Report } from '../report.js';
 import type { Colors } from './console.js';
-import { definitions, esc, page, raw, swatch, table, type Cell, type Column } from './html-page.js';
+import { esc, page, raw, swatch, table, type Cell, type Column } from './html-page.js';
 import { fixed, ms } from './text.js';
 
 const points = (d: number | undefined) =>
@@ -204,11 +204,6 @@ export function formatCompareHtml(c: Comparison, chart: string | undefined, char
           c.settings.map((s) => [s.setting, s.a, s.b]),
         )
       : '<p class="muted">None: the two runs were made with the same settings.</p>',
-    '<h2>Runs</h2>',
-    definitions([
-      ['A', raw(`<code>${esc(c.a.runId)}</code>`)],
-      ['B', raw(`<code>${esc(c.b.runId)}</code>`)],
-    ]),
   ].join('\n');
   return page(`compare ${c.a.runId} → ${c.b.runId}`, body, `trainpool ${c.b.versions['trainpool'] ?? ''}`.trim());
 }

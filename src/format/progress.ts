@@ -29,20 +29,31 @@ export const duration = (ms: number): string => {
 
 const plain: Palette = { dim: (s) => s, green: (s) => s, red: (s) => s };
 
-/** One status line: bar (when `barWidth` is given), tasks done of total, running models, elapsed, ETA. */
-export function formatProgress(s: ProgressSnapshot, c: Palette = plain, barWidth = 0): string {
-  const parts: string[] = [];
-  if (barWidth > 0) {
-    const filled = s.total === 0 ? barWidth : Math.round((s.done / s.total) * barWidth);
-    parts.push(c.green('█'.repeat(filled)) + c.dim('░'.repeat(barWidth - filled)));
-  }
-  parts.push(`${s.done}/${s.total} tasks${s.failed ? ` (${c.red(`${s.failed} failed`)})` : ''}`);
-  parts.push(`${s.modelsDone}/${s.models} models`);
-  parts.push(s.running.length ? `running ${s.running.join(', ')}` : 'running none');
-  parts.push(`${duration(s.elapsedMs)} elapsed`);
-  parts.push(s.etaMs === undefined ? 'ETA -' : `ETA ${duration(s.etaMs)}`);
-  return parts.join(c.dim(' · '));
+/**
+ * One status line: a bar (when `barWidth` is given), tasks done of total, models done, the models
+ * running, elapsed time and ETA. With `maxWidth`, the running models are counted rather than
+ * named when their names would not fit: a redrawn line must not wrap.
+ */
+export function formatProgress(s: ProgressSnapshot, c: Palette = plain, barWidth = 0, maxWidth = Infinity): string {
+  const line = (running: string) => {
+    const parts: string[] = [];
+    if (barWidth > 0) {
+      const filled = s.total === 0 ? barWidth : Math.round((s.done / s.total) * barWidth);
+      parts.push(c.green('█'.repeat(filled)) + c.dim('░'.repeat(barWidth - filled)));
+    }
+    parts.push(`${s.done}/${s.total} tasks${s.failed ? ` (${c.red(`${s.failed} failed`)})` : ''}`);
+    parts.push(`${s.modelsDone}/${s.models} models`);
+    parts.push(`running ${running}`);
+    parts.push(`${duration(s.elapsedMs)} elapsed`);
+    parts.push(s.etaMs === undefined ? 'ETA -' : `ETA ${duration(s.etaMs)}`);
+    return parts.join(c.dim(' · '));
+  };
+  const named = line(s.running.length ? s.running.join(', ') : 'none');
+  if (visibleLength(named) <= maxWidth) return named;
+  return line(`${s.running.length} model${s.running.length === 1 ? '' : 's'}`);
 }
+
+const visibleLength = (text: string) => [...text.replace(/\x1b\[[0-9;]*m/g, '')].length;
 
 /** The short counts after a model's line in plain output. */
 export function formatProgressSuffix(s: ProgressSnapshot): string {
