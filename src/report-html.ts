@@ -35,8 +35,11 @@ export class ReportHtml {
    */
   constructor(tracker?: RunTracker, cores = availableParallelism()) {
     tracker?.on((event, t) => {
-      if (event.kind === 'model-done') this.modelDone(event.report);
-      else if (t.allStarted && t.running < cores) this.start();
+      if (event.kind === 'model-done') {
+        // After the last model the provisional overview would only delay the real one.
+        if (t.modelsDone === t.models) this.finishing = true;
+        this.modelDone(event.report);
+      } else if (t.allStarted && t.running < cores) this.start();
     });
   }
 
