@@ -73,8 +73,54 @@ export async function build() {
       js: "import { createRequire as __trainpoolRequire } from 'node:module'; const require = __trainpoolRequire(import.meta.url);",
     },
   });
+  await buildChartTemplates(esbuild);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(stampFile, `${files.map((f) => relative(root, f)).join('\n')}\n`);
+}
+
+// Compiles each chart template (src/charts/templates.ts) from Vega-Lite to a Vega runtime dataflow,
+// so that drawing a chart at report time needs neither vega-lite nor vega's parser.
+async function buildChartTemplates(esbuild) {
+  const bundled = await esbuild({
+    entryPoints: [join(root, 'src/charts/templates.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'error',
+  });
+  const source = Buffer.from(bundled.outputFiles[0].text).toString('base64');
+  const { templates } = await import(`data:text/javascript;base64,${source}`);
+  const [{ compile }, { parse }] = await Promise.all([import('vega-lite'), import('vega')]);
+  for (const [name, spec] of Object.entries(templates)) {
+    const warnings = [];
+    const logger = {
+      level: () => logger,
+      error: (...m) => warnings.push(m.join(' ')),
+      warn: (...m) => warnings.push(m.join(' ')),
+      info: () => {},
+      debug: () => {},
+    };
+    const vega = compile(spec, { logger }).spec;
+    if (warnings.length > 0) throw new Error(`chart template ${name}: ${warnings.join('; ')}`);
+    mkdirSync(join(outDir, 'charts'), { recursive: true });
+    writeFileSync(join(outDir, 'charts', `${name}.json`), JSON.stringify(parse(vega)));
+  }
+
+  // The renderer as one CommonJS function expression, for src/charts/load-vega.ts to run through
+  // vm.Script with a code cache (ES modules get none on Node 20).
+  await esbuild({
+    entryPoints: [join(root, 'src/charts/vega-lib.ts')],
+    outfile: join(outDir, 'charts/vega.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
+    alias: { 'vega-canvas': join(root, 'src/charts/no-canvas.ts') },
+    banner: { js: "(function (module, require) { 'use strict'; const exports = module.exports;" },
+    footer: { js: '})' },
+  });
 }
 
 // Several `npm run train` may start at once on a fresh tree: one builds, the others wait for it.

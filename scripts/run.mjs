@@ -6,6 +6,8 @@ const commands = {
   bench: '../dist/src/commands/bench.js',
   inspect: '../dist/src/commands/inspect.js',
   predict: '../dist/src/commands/predict.js',
+  compare: '../dist/src/commands/compare.js',
+  history: '../dist/src/commands/history.js',
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `content` to a temporary name in the same folder, then renames it into place. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, content);

@@ -132,6 +132,11 @@ export function parseReport(text: string): Report {
       `schemaVersion ${version} is newer than this trainpool reads (${SCHEMA_VERSION}); update trainpool`,
     );
   }
+  if (typeof version === 'number' && version < SCHEMA_VERSION) {
+    throw new ReportError(
+      `schemaVersion ${version} is older than this trainpool reads (${SCHEMA_VERSION}) and has no upgrade; rerun that training`,
+    );
+  }
   const parsed = reportSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -200,3 +200,9 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
   };
   return result.model === undefined ? { report } : { report, model: result.model };
 }
+
+/** How many tasks evaluateModel hands the scheduler for a model when none fails: for progress. */
+export function plannedTasks(plan: Pick<RunPlan, 'tune' | 'folds'>, def: ModelDefinition): number {
+  const candidates = plan.tune && def.grid ? expandGrid(def.params, def.grid).length : 1;
+  return (plan.folds ? candidates * plan.folds.length : 0) + 1;
+}

@@ -6,7 +6,7 @@ import { classCounts } from './data/dataset.js';
 import { type LoadedDataset, loadDatasets, resolveDatasetSpec } from './data/load.js';
 import type { ModelDefinition, Preprocessing } from './estimator.js';
 import { UsageError } from './errors.js';
-import { type Colors, colors, formatModelLine, formatSummary } from './format/console.js';
+import { type Colors, colors, formatSummary } from './format/console.js';
 import { formatMarkdown } from './format/markdown.js';
 import { interruptExitStatus, wasCutShort } from './interrupt.js';
 import { claimRunId, writeRunFolder } from './output.js';
@@ -14,7 +14,9 @@ import { packageVersion } from './paths.js';
 import type { Executor } from './executor.js';
 import { createRegistry, selectModels } from './registry.js';
 import { SCHEMA_VERSION, type ModelReport, type Report } from './report.js';
-import { evaluateModel, type RunPlan } from './run.js';
+import { progressMode, RunTracker, startProgress } from './progress.js';
+import { ReportHtml } from './report-html.js';
+import { evaluateModel, plannedTasks, type RunPlan } from './run.js';
 import { Scheduler } from './scheduler.js';
 import { stratifiedKFold, stratifiedSplit, validateFolds, validateSplit, type Split } from './split.js';
 import { useColor } from './cli/common.js';
@@ -117,7 +119,7 @@ interface RunContext {
   threads: number;
   createdAt: Date;
   started: number;
-  log: (line: string) => void;
+  tracker: RunTracker;
   c: Colors;
   /** Whether several data sets share the run (lines then say which one they are about). */
   several: boolean;
@@ -141,10 +143,13 @@ async function trainDataset(
     modules: ctx.modules,
     ...(options.preprocess ? { preprocess: options.preprocess } : {}),
   };
+  // Charts are drawn in idle CPU while the models train; with several data sets, each page is
+  // drawn once its own models are done.
+  const html = new ReportHtml(ctx.several ? undefined : ctx.tracker);
   const done = await Promise.all(
     models.map(async (def) => {
       const result = await evaluateModel(plan, def, ctx.scheduler);
-      ctx.log(`${ctx.several ? `${dataset.name}: ` : ''}${formatModelLine(result.report, ctx.c)}`);
+      ctx.tracker.modelDone(result.report, ctx.several ? dataset.name : undefined);
       return result;
     }),
   );
@@ -199,6 +204,7 @@ async function trainDataset(
   const json = `${JSON.stringify(report, null, 2)}\n`;
   files['report.json'] = json;
   files['report.md'] = formatMarkdown(report);
+  files['report.html'] = await html.html(report, (message) => process.stderr.write(`train: warning: ${message}\n`));
   const folder = await writeRunFolder(options.resultsDir, runId, files);
   if (!options.json && !options.quiet) process.stdout.write(`\n${formatSummary(report, displayPath(folder), ctx.c)}\n`);
   return { report, folder, json, interrupted };
@@ -220,23 +226,37 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const loaded = await loadDatasets(specs, csvOptions(options));
   const plans = await Promise.all(loaded.map((l) => planDataset(options, l)));
 
+  const c = colors(useColor(process.stdout, options.color));
+  const stream = options.json ? process.stderr : process.stdout;
+  const tracker = new RunTracker(
+    plans.reduce(
+      (n, p) =>
+        n + models.reduce((m, def) => m + plannedTasks({ tune: options.tune === true, folds: p.folds }, def), 0),
+      0,
+    ),
+    models.length * plans.length,
+  );
+  const progress = await startProgress(tracker, progressMode(stream, options.quiet === true), stream, c);
   const ctx: RunContext = {
     options,
     models,
     modules,
     // One scheduler in front of the one pool: every data set's tasks share the threads.
-    scheduler: new Scheduler(executor, signal),
+    scheduler: new Scheduler(tracker.observe(executor), signal),
     threads: executor.concurrency,
     createdAt,
     started,
-    log: options.quiet
-      ? () => {}
-      : (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`),
-    c: colors(useColor(process.stdout, options.color)),
+    tracker,
+    c,
     several: plans.length > 1,
     signal,
   };
-  const runs = await Promise.all(plans.map((plan) => trainDataset(plan, ctx)));
+  let runs: Awaited<ReturnType<typeof trainDataset>>[];
+  try {
+    runs = await Promise.all(plans.map((plan) => trainDataset(plan, ctx)));
+  } finally {
+    progress.stop();
+  }
   if (options.json) {
     process.stdout.write(
       runs.length === 1
