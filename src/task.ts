@@ -3,7 +3,7 @@
 import type { Features } from './estimator.js';
 import { applyScaler, fitScaler } from './preprocess.js';
 import { createRegistry, type Registry } from './registry.js';
-import { failure, type DataRef, type Task, type TaskResult, type TrainTask } from './types.js';
+import { failure, type SharedDataRef, type Task, type TaskResult, type TrainTask } from './types.js';
 
 const registries = new Map<string, Promise<Registry>>();
 
@@ -19,12 +19,12 @@ function registryFor(modules: readonly string[]): Promise<Registry> {
 }
 
 /** Copies the given rows out of the shared matrix: the estimator contract takes plain arrays. */
-export function gatherRows(data: DataRef, indices: readonly number[]): Features {
+export function gatherRows(data: SharedDataRef, indices: readonly number[]): Features {
   const features = new Float64Array(data.features);
   return indices.map((row) => Array.from(features.subarray(row * data.cols, (row + 1) * data.cols)));
 }
 
-export function gatherLabels(data: DataRef, indices: readonly number[]): number[] {
+export function gatherLabels(data: SharedDataRef, indices: readonly number[]): number[] {
   const labels = new Int32Array(data.labels);
   return indices.map((row) => labels[row] as number);
 }
@@ -32,8 +32,11 @@ export function gatherLabels(data: DataRef, indices: readonly number[]): number[
 async function train(task: TrainTask): Promise<TaskResult> {
   const definition = (await registryFor(task.modules)).get(task.modelId);
   if (!definition) throw new Error(`model "${task.modelId}" is not registered in this worker`);
-  const trainX = gatherRows(task.data, task.train);
-  const trainY = gatherLabels(task.data, task.train);
+  const data = task.data;
+  // A distributed worker resolves a hash reference to shared memory before calling runTask.
+  if (data.kind !== 'shared') throw new Error(`data set ${data.sha256} was not resolved to memory before the task ran`);
+  const trainX = gatherRows(data, task.train);
+  const trainY = gatherLabels(data, task.train);
   const scaler = fitScaler(task.preprocess, trainX);
   const estimator = definition.create(task.params, { seed: task.seed, classes: task.data.classes });
 
@@ -41,7 +44,7 @@ async function train(task: TrainTask): Promise<TaskResult> {
   await estimator.fit(applyScaler(scaler, trainX), trainY);
   const fitMs = performance.now() - fitStart;
 
-  const testX = applyScaler(scaler, gatherRows(task.data, task.test));
+  const testX = applyScaler(scaler, gatherRows(data, task.test));
   const predictStart = performance.now();
   const predictions = estimator.predict(testX);
   const predictMs = performance.now() - predictStart;
