@@ -4,6 +4,7 @@ import { ensureBuilt } from './build.mjs';
 const commands = {
   train: '../dist/src/commands/train.js',
   bench: '../dist/src/commands/bench.js',
+  worker: '../dist/src/commands/worker.js',
 };
 
 const [name, ...args] = process.argv.slice(2);

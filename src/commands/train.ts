@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { guard } from '../cli/common.js';
 import { collect, Command, commaList, defaultThreads, fraction, integer, Option, parse } from '../cli/options.js';
+import { redisUrl } from '../cluster/url.js';
+import { UsageError } from '../errors.js';
+import type { Executor } from '../executor.js';
 import { projectRoot } from '../paths.js';
 import { PiscinaExecutor } from '../pool.js';
 import type { TrainOptions } from '../train.js';
@@ -68,6 +71,17 @@ function program(): Command {
         .argParser(integer('--threads', 1, 1024)),
     )
     .addOption(
+      new Option(
+        '--backend <name>',
+        'where tasks run: piscina (worker threads on this machine) or bullmq (`npm run worker` processes serving a Redis queue; their --concurrency replaces --threads)',
+      )
+        .choices(['piscina', 'bullmq'])
+        .default('piscina'),
+    )
+    .addOption(
+      new Option('--redis <url>', 'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379').argParser(redisUrl),
+    )
+    .addOption(
       new Option('--results-dir <dir>', 'where run folders are written').default(
         resolve(projectRoot, 'results'),
         'results/',
@@ -87,17 +101,23 @@ Examples:
   npm run train -- --models svm,random-forest --threads 1
   npm run train -- --split-file ../shared/reference/iris_split_42.json
   npm run train -- --cv 5 --tune
-  npm run train -- --model-module ./my-models.mjs --json`,
+  npm run train -- --model-module ./my-models.mjs --json
+  npm run train -- --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,
     );
 }
 
 export async function main(args: readonly string[]): Promise<number> {
   return guard('train', async () => {
-    const options = parse<TrainOptions>(program(), args);
+    const options = parse<TrainOptions & { backend: 'piscina' | 'bullmq'; redis?: string }>(program(), args);
     if (!options) return 0;
+    if (options.redis !== undefined && options.backend !== 'bullmq')
+      throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
     // Start the workers before loading the rest: they boot and load the models while this thread
     // loads its own modules and the data.
-    const executor = new PiscinaExecutor({ threads: options.threads });
+    const executor: Executor =
+      options.backend === 'bullmq'
+        ? await (await import('../cluster/executor.js')).connectForTrain(options)
+        : new PiscinaExecutor({ threads: options.threads });
     try {
       const { train } = await import('../train.js');
       return await train(options, executor);

@@ -1,0 +1,130 @@
+// Connecting to Redis for the BullMQ backend: a checked URL, a fail-fast first connection (an
+// unreachable Redis is a one-line usage error, not a retry loop), and a watch that turns a Redis
+// that goes away for longer than a grace period into one clear event instead of a silent hang.
+import { Redis } from 'ioredis';
+import { UsageError } from '../errors.js';
+import { displayUrl } from './url.js';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Connects, or throws a UsageError (exit 2) naming the URL and the cause. The returned client
+ * reconnects on its own from then on; BullMQ needs `maxRetriesPerRequest: null` on its clients.
+ */
+export async function connectRedis(url: string, flag = '--redis'): Promise<Redis> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // Fail the first connection at once; reconnecting is switched on once it has succeeded.
+    retryStrategy: () => null,
+  });
+  // ioredis also reports connection errors as 'error' events; the rejection below carries them.
+  const swallow = () => {};
+  client.on('error', swallow);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = /NOAUTH|WRONGPASS|AUTH/i.test(message)
+      ? 'put the password in the URL: redis://:password@host:port'
+      : 'is redis-server running there? (Debian: apt-get install redis-server)';
+    throw new UsageError(`${flag} ${displayUrl(url)}: cannot connect to Redis: ${message}; ${hint}`);
+  } finally {
+    client.off('error', swallow);
+  }
+  client.options.retryStrategy = (times) => Math.min(100 * times, 1_000);
+  // Without a listener, a connection error would be thrown as an uncaught 'error' event.
+  client.on('error', () => {});
+  return client;
+}
+
+/** A second connection with the same settings (for blocking reads and subscriptions). */
+export function duplicate(client: Redis): Redis {
+  const copy = client.duplicate();
+  copy.on('error', () => {});
+  return copy;
+}
+
+/**
+ * Watches one connection. `onLost` fires once when Redis has been unreachable (closed, or not
+ * answering a PING) for `graceMs`; a Redis that comes back sooner calls `onBack` instead, so a
+ * restart of Redis costs nothing but the wait.
+ */
+export class RedisWatch {
+  private downSince: number | undefined;
+  private lastError = 'connection closed';
+  private pinging = false;
+  private readonly timer: NodeJS.Timeout;
+  private fired = false;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly graceMs: number,
+    private readonly onLost: (reason: string) => void,
+    private readonly onDown: (reason: string) => void = () => {},
+    private readonly onBack: () => void = () => {},
+  ) {
+    client.on('error', (error: Error) => {
+      this.lastError = error.message;
+    });
+    client.on('close', () => this.down());
+    client.on('ready', () => this.up());
+    this.timer = setInterval(() => this.check(), Math.min(1_000, graceMs / 4));
+    this.timer.unref();
+  }
+
+  private down(): void {
+    if (this.downSince === undefined && !this.fired) {
+      this.downSince = Date.now();
+      this.onDown(this.lastError);
+    }
+  }
+
+  private up(): void {
+    if (this.downSince !== undefined && !this.fired) {
+      this.downSince = undefined;
+      this.onBack();
+    }
+  }
+
+  private check(): void {
+    if (this.fired) return;
+    if (this.downSince !== undefined && Date.now() - this.downSince >= this.graceMs) {
+      this.fired = true;
+      clearInterval(this.timer);
+      this.onLost(this.lastError);
+      return;
+    }
+    // A partitioned network closes nothing: a PING that stays unanswered counts as down.
+    if (this.client.status !== 'ready' || this.pinging) return;
+    this.pinging = true;
+    const overdue = setTimeout(() => {
+      this.lastError = `no answer to PING within ${CONNECT_TIMEOUT_MS / 1000} s`;
+      this.down();
+    }, CONNECT_TIMEOUT_MS);
+    overdue.unref();
+    this.client.ping().then(
+      () => {
+        clearTimeout(overdue);
+        this.pinging = false;
+        this.up();
+      },
+      () => {
+        clearTimeout(overdue);
+        this.pinging = false;
+      },
+    );
+  }
+
+  get isDown(): boolean {
+    return this.downSince !== undefined;
+  }
+
+  stop(): void {
+    this.fired = true;
+    clearInterval(this.timer);
+  }
+}
