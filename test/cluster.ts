@@ -1,0 +1,43 @@
+// A redis-server and `npm run worker` processes for one test file, always cleaned up.
+import { onTestFinished } from 'vitest';
+import { startRedisServer, startWorkerProcess, type LocalRedis, type WorkerProcess } from '../src/cluster/local.js';
+import type { Report } from '../src/report.js';
+
+export interface Cluster {
+  redis: LocalRedis;
+  workers: WorkerProcess[];
+  /** Starts one more worker. */
+  addWorker(args?: readonly string[]): Promise<WorkerProcess>;
+}
+
+/** Starts Redis and `count` workers, inside a test; all of it is stopped when the test ends. */
+export async function startCluster(count: number, workerArgs: readonly string[] = []): Promise<Cluster> {
+  const redis = await startRedisServer();
+  const workers: WorkerProcess[] = [];
+  const cluster: Cluster = {
+    redis,
+    workers,
+    async addWorker(args = workerArgs) {
+      const worker = await startWorkerProcess(redis.url, args);
+      workers.push(worker);
+      return worker;
+    },
+  };
+  onTestFinished(async () => {
+    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    await redis.stop(true);
+  });
+  // One at a time: a loaded machine starts them faster that way than all at once.
+  for (let i = 0; i < count; i++) await cluster.addWorker();
+  return cluster;
+}
+
+/** What must not depend on where a task ran: everything but timings and run identity. */
+export function outcome(report: Report | undefined) {
+  if (!report) throw new Error('no report was written');
+  return report.models.map((m) => {
+    if (m.status !== 'ok') return m;
+    const { timings: _t, cv, ...rest } = m;
+    return { ...rest, ...(cv ? { cv: { ...cv, fitMs: undefined } } : {}) };
+  });
+}
