@@ -19,18 +19,25 @@ export async function connectRedis(url: string, flag = '--redis'): Promise<Redis
     // Fail the first connection at once; reconnecting is switched on once it has succeeded.
     retryStrategy: () => null,
   });
-  // ioredis also reports connection errors as 'error' events; the rejection below carries them.
-  const swallow = () => {};
+  // The cause (ECONNREFUSED, ENOTFOUND, ...) comes as an 'error' event; connect() then rejects
+  // with a bare "Connection is closed".
+  let cause: Error | undefined;
+  const swallow = (error: Error) => (cause ??= error);
   client.on('error', swallow);
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
     client.disconnect();
-    const message = error instanceof Error ? error.message : String(error);
-    const hint = /NOAUTH|WRONGPASS|AUTH/i.test(message)
-      ? 'put the password in the URL: redis://:password@host:port'
-      : 'is redis-server running there? (Debian: apt-get install redis-server)';
+    let message = (cause ?? (error instanceof Error ? error : new Error(String(error)))).message;
+    let hint = 'is redis-server running there? (Debian: apt-get install redis-server)';
+    if (/NOAUTH|WRONGPASS/.test(message)) {
+      message = /NOAUTH/.test(message) ? 'it asks for a password' : 'it refused the user name or password';
+      hint = 'put them in the URL: redis://user:password@host:port (or redis://:password@host:port)';
+    } else if (/RESP|Protocol error/i.test(message)) {
+      message = 'the server there does not speak the Redis protocol';
+      hint = 'check the host and port';
+    }
     throw new UsageError(`${flag} ${displayUrl(url)}: cannot connect to Redis: ${message}; ${hint}`);
   } finally {
     client.off('error', swallow);
