@@ -11,14 +11,18 @@ export interface Cluster {
 }
 
 /** Starts Redis and `count` workers, inside a test; all of it is stopped when the test ends. */
-export async function startCluster(count: number, workerArgs: readonly string[] = []): Promise<Cluster> {
+export async function startCluster(
+  count: number,
+  workerArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Cluster> {
   const redis = await startRedisServer();
   const workers: WorkerProcess[] = [];
   const cluster: Cluster = {
     redis,
     workers,
     async addWorker(args = workerArgs) {
-      const worker = await startWorkerProcess(redis.url, args);
+      const worker = await startWorkerProcess(redis.url, args, env);
       workers.push(worker);
       return worker;
     },

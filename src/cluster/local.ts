@@ -118,10 +118,14 @@ export interface WorkerProcess {
 }
 
 /** Starts `npm run worker -- --redis <url> ...args` and waits until it takes tasks. */
-export async function startWorkerProcess(url: string, args: readonly string[] = []): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  url: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [join(projectRoot, 'scripts/run.mjs'), 'worker', '--redis', url, ...args], {
     cwd: projectRoot,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   own(child);

@@ -69,6 +69,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const pool = new PiscinaExecutor({ threads: options.concurrency });
   const cache = new DataCache(redis);
   const where = displayUrl(options.url);
+  /** Jobs the coordinator cancelled while they ran. */
+  const cancelled = new Set<string>();
 
   const processor = async (job: Job<JobData, TaskResult>, _token?: string, signal?: AbortSignal) => {
     const data = job.data;
@@ -95,6 +97,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const timeout = data.timeoutMs !== undefined ? AbortSignal.timeout(data.timeoutMs) : undefined;
     const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     const result = await pool.run(task, signals.length > 0 ? AbortSignal.any(signals) : undefined);
+    // Nobody waits for a cancelled task: its job is removed once BullMQ has recorded the result.
+    if (signal?.aborted && job.id !== undefined) cancelled.add(job.id);
     if (result.status === 'failed' && timeout?.aborted) {
       const error = new Error(`the task ran longer than ${data.timeoutMs! / 1000} s`);
       error.name = 'TimeoutError';
@@ -102,12 +106,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     // A crashed thread may be the machine's fault rather than the model's: while attempts are
     // left, fail the attempt so that BullMQ tries again after a backoff, perhaps elsewhere.
-    if (
-      result.status === 'failed' &&
-      result.error.kind === 'crashed' &&
-      job.attemptsMade + 1 < (job.opts.attempts ?? 1)
-    )
-      throw new CrashedAttempt(`${result.error.name}: ${result.error.message}`);
+    const attempts = job.opts.attempts ?? 1;
+    if (result.status === 'failed' && result.error.kind === 'crashed') {
+      if (job.attemptsMade + 1 < attempts) throw new CrashedAttempt(`${result.error.name}: ${result.error.message}`);
+      if (attempts > 1) result.error.message += ` (on each of ${attempts} attempts)`;
+    }
     return result;
   };
 
@@ -124,6 +127,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   // Connection errors arrive here too; the watch below reports them once, not once per retry.
   worker.on('error', () => {});
+  worker.on('completed', (job) => {
+    if (job.id === undefined || !cancelled.delete(job.id)) return;
+    void job.remove().catch(() => {});
+  });
 
   const subscriber = duplicate(redis);
   await subscriber.subscribe(keys.cancel());
