@@ -103,7 +103,9 @@ export class BullmqExecutor implements Executor {
     const redis = await connectRedis(options.url);
     const eventsConnection = duplicate(redis);
     const queue = new Queue(QUEUE, { connection: redis, prefix: PREFIX });
-    const events = new QueueEvents(QUEUE, { connection: eventsConnection, prefix: PREFIX });
+    // Short blocking reads: BullMQ's watchdog on each read would otherwise keep a coordinator
+    // whose Redis is gone alive for 11 s after the run.
+    const events = new QueueEvents(QUEUE, { connection: eventsConnection, prefix: PREFIX, blockingTimeout: 2_000 });
     // Listening before the first job is added: no completion can slip by unseen.
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     const executor = new BullmqExecutor(options, redis, queue, events, eventsConnection);
@@ -277,7 +279,10 @@ export class BullmqExecutor implements Executor {
       Promise.race([promise.catch(() => {}), new Promise((done) => setTimeout(done, CLOSE_WAIT_MS).unref())]);
     if (this.lost === undefined) await settleWithin(Promise.all(this.pendingCleanup));
     this.watch.stop();
-    await settleWithin(Promise.all([this.events.close(), this.queue.close()]));
+    // Closing waits for Redis to answer: without Redis, the connections are just cut.
+    const closing = Promise.all([this.events.close(), this.queue.close()]);
+    if (this.lost === undefined) await settleWithin(closing);
+    else closing.catch(() => {});
     this.redis.disconnect();
     this.eventsConnection.disconnect();
   }
