@@ -9,7 +9,9 @@ import { writeFileAtomic } from '../output.js';
 import { projectRoot } from '../paths.js';
 
 // Sections load lazily so `--only` runs just what it names.
-const sections: Record<string, () => Promise<BenchSection>> = {};
+const sections: Record<string, () => Promise<BenchSection>> = {
+  bullmq: async () => (await import('../bench/bullmq.js')).default,
+};
 
 interface BenchOptions extends Record<string, unknown> {
   only?: string[];
