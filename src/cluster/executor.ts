@@ -2,6 +2,10 @@
 // processes anywhere that can reach the same Redis. The scheduler in front of it decides the order
 // and keeps no more tasks in the queue than the workers have threads, so priorities hold, two
 // coordinators on one Redis take turns, and an interrupted run has little to take back.
+// Results come back through job.waitUntilFinished on one shared QueueEvents stream rather than a
+// results queue of our own: the completion event carries the result, BullMQ checks the job's state
+// after subscribing so a task that finishes at once is not missed, and a job that used up its
+// attempts (or stalled too often) arrives as a rejection with BullMQ's reason.
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';

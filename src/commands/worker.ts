@@ -52,8 +52,8 @@ function program(): Command {
     .addHelpText(
       'after',
       `
-Exit status: 0 (130 or 143 after Ctrl-C or SIGTERM) when stopped, 1 when Redis was lost, 2 for bad
-input or a Redis that cannot be reached at start.
+Exit status: 130 after Ctrl-C, 143 after SIGTERM (once the running tasks are done), 1 when Redis
+stayed unreachable for --redis-grace, 2 for bad input or a Redis that cannot be reached at start.
 
 Examples:
   npm run worker -- --redis redis://10.0.0.5:6379
