@@ -2,7 +2,7 @@
 // job payload. Both sides run from clones of the same repository; PROTOCOL changes whenever the
 // payload does, so a worker from an older clone refuses a job instead of misreading it.
 import { z } from 'zod';
-import type { HashDataRef, PingTask, TaskResult, TrainTask } from '../types.js';
+import type { FailureKind, HashDataRef, PingTask, TaskResult, TrainTask } from '../types.js';
 
 export const PROTOCOL = 1;
 
@@ -50,8 +50,17 @@ export interface CancelMessage {
   jobIds: string[];
 }
 
-const failureSchema = z.object({
-  kind: z.enum(['threw', 'crashed', 'timeout', 'out-of-memory', 'aborted']),
+// Every FailureKind, checked by the compiler: a kind added to types.ts must be added here too.
+const FAILURE_KINDS: Record<FailureKind, true> = {
+  threw: true,
+  crashed: true,
+  timeout: true,
+  'out-of-memory': true,
+  aborted: true,
+};
+
+const failureSchema = z.looseObject({
+  kind: z.enum(Object.keys(FAILURE_KINDS) as [FailureKind, ...FailureKind[]]),
   name: z.string(),
   message: z.string(),
 });
