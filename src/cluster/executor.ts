@@ -25,7 +25,7 @@ import {
   type RemoteTask,
   type WorkerAnnouncement,
 } from './protocol.js';
-import { connectRedis, duplicate, RedisWatch } from './redis.js';
+import { connectRedis, duplicate, readyWithin, RedisWatch } from './redis.js';
 import { displayUrl } from './url.js';
 
 export interface BullmqExecutorOptions {
@@ -111,7 +111,14 @@ export class BullmqExecutor implements Executor {
     // whose Redis is gone alive for 11 s after the run.
     const events = new QueueEvents(QUEUE, { connection: eventsConnection, prefix: PREFIX, blockingTimeout: 2_000 });
     // Listening before the first job is added: no completion can slip by unseen.
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    try {
+      await readyWithin(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), options.url);
+    } catch (error) {
+      void Promise.all([queue.close(), events.close()]).catch(() => {});
+      redis.disconnect();
+      eventsConnection.disconnect();
+      throw error;
+    }
     const executor = new BullmqExecutor(options, redis, queue, events, eventsConnection);
     const workers = await executor.refreshWorkers();
     const where = displayUrl(options.url);

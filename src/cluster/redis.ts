@@ -135,3 +135,19 @@ export class RedisWatch {
     clearInterval(this.timer);
   }
 }
+
+/** `promise`, or a UsageError naming the URL when Redis does not get it done within 10 s. */
+export async function readyWithin<T>(promise: Promise<T>, url: string, flag = '--redis'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new UsageError(`${flag} ${displayUrl(url)}: Redis stopped answering while connecting; try again`)),
+      10_000,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

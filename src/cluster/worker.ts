@@ -23,7 +23,7 @@ import {
   type JobData,
   type WorkerAnnouncement,
 } from './protocol.js';
-import { connectRedis, duplicate, RedisWatch } from './redis.js';
+import { connectRedis, duplicate, readyWithin, RedisWatch } from './redis.js';
 import { displayUrl } from './url.js';
 
 export interface WorkerOptions {
@@ -197,7 +197,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   );
 
   void worker.run().catch(() => {});
-  await worker.waitUntilReady();
+  try {
+    await readyWithin(worker.waitUntilReady(), options.url);
+  } catch (error) {
+    void stop(true, 2);
+    throw error;
+  }
   options.log(
     `worker ${id}: taking tasks from ${where} with ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'}`,
   );
