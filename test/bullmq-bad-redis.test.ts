@@ -28,6 +28,21 @@ describe('--backend bullmq and npm run worker with a Redis that cannot be used',
     expect(readdirSync(resultsDir)).toEqual([]);
   });
 
+  it('train: a server that accepts the connection but never answers is the same error, not a hang', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `redis://127.0.0.1:${(silent.address() as { port: number }).port}`;
+      const run = await runCli('train', ['--backend', 'bullmq', '--redis', url, '--results-dir', tempDir()]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `train: error: --redis ${url}: cannot connect to Redis: no answer within 5 s; is redis-server running there? (Debian: apt-get install redis-server)\n`,
+      );
+    } finally {
+      silent.close();
+    }
+  });
+
   it('worker: an unreachable Redis is one line on stderr, exit 2', async () => {
     const url = `redis://127.0.0.1:${await closedPort()}`;
     const run = await runCli('worker', ['--redis', url]);

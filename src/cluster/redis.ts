@@ -24,9 +24,22 @@ export async function connectRedis(url: string, flag = '--redis'): Promise<Redis
   let cause: Error | undefined;
   const swallow = (error: Error) => (cause ??= error);
   client.on('error', swallow);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.connect();
-    await client.ping();
+    // A server that accepts connections but never answers (not Redis, or hung) must not hang us.
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+        CONNECT_TIMEOUT_MS,
+      );
+    });
+    const attempt = (async () => {
+      await client.connect();
+      await client.ping();
+    })();
+    // Once the deadline has won, the abandoned attempt's rejection is of no interest.
+    attempt.catch(() => {});
+    await Promise.race([attempt, silent]);
   } catch (error) {
     client.disconnect();
     let message = (cause ?? (error instanceof Error ? error : new Error(String(error)))).message;
@@ -40,6 +53,7 @@ export async function connectRedis(url: string, flag = '--redis'): Promise<Redis
     }
     throw new UsageError(`${flag} ${displayUrl(url)}: cannot connect to Redis: ${message}; ${hint}`);
   } finally {
+    clearTimeout(timer);
     client.off('error', swallow);
   }
   client.options.retryStrategy = (times) => Math.min(100 * times, 1_000);
