@@ -20,7 +20,9 @@ describe('--backend bullmq: a worker process killed with SIGKILL mid-run', () =>
     ];
     const redis = new Redis(cluster.redis.url);
     try {
-      const remote = train(['--backend', 'bullmq', '--redis', cluster.redis.url, ...args]);
+      // Three-second fits: three of them surely overlap, even on a loaded machine.
+      const env = { SLOW_CENTROID_DELAY_MS: '3000' };
+      const remote = train(['--backend', 'bullmq', '--redis', cluster.redis.url, ...args], env);
       // Every worker holds a slow task once three are active; the first one dies holding its own.
       const deadline = Date.now() + 60_000;
       while ((await redis.llen('trainpool:tasks:active')) < 3) {
@@ -30,7 +32,7 @@ describe('--backend bullmq: a worker process killed with SIGKILL mid-run', () =>
       const victim = cluster.workers[0]!;
       expect(await victim.stop('SIGKILL')).toBe('SIGKILL');
 
-      const [run, local] = await Promise.all([remote, train(args)]);
+      const [run, local] = await Promise.all([remote, train(args, env)]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(outcome(run.report)).toEqual(outcome(local.report));
