@@ -4,7 +4,7 @@
 // one bundle loads in ~27 ms where the same modules as separate files take ~95 ms.
 // `ensureBuilt` rebuilds only when a source file is newer than the last build, so a user who
 // edits or adds a model in src/models/ never runs stale code and an unchanged tree costs ~2 ms.
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,8 @@ function isStale(files) {
 
 const entryPoints = () => [
   join(root, 'workers/worker.ts'),
+  // The thread that parses a large CSV file (src/data/load.ts).
+  join(root, 'workers/loader.ts'),
   ...readdirSync(join(root, 'src/commands'))
     .filter((name) => name.endsWith('.ts'))
     .map((name) => join(root, 'src/commands', name)),
@@ -77,6 +79,24 @@ export async function build() {
 
 // Several `npm run train` may start at once on a fresh tree: one builds, the others wait for it.
 const lockDir = join(root, '.build-lock');
+const lockOwner = join(lockDir, 'pid');
+
+/** A lock whose builder was killed (Ctrl-C during a build) need not be waited out. */
+function lockOwnerDead() {
+  let pid;
+  try {
+    pid = Number(readFileSync(lockOwner, 'utf8'));
+  } catch {
+    return false; // just created, or just released
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return error.code === 'ESRCH';
+  }
+}
 
 export async function ensureBuilt() {
   if (!isStale(sources())) return;
@@ -84,10 +104,11 @@ export async function ensureBuilt() {
   for (;;) {
     try {
       mkdirSync(lockDir);
+      writeFileSync(lockOwner, String(process.pid));
       break;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
-      if (Date.now() > deadline) rmSync(lockDir, { recursive: true, force: true });
+      if (Date.now() > deadline || lockOwnerDead()) rmSync(lockDir, { recursive: true, force: true });
       await sleep(25);
       if (!isStale(sources())) return;
     }

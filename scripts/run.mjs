@@ -4,6 +4,8 @@ import { ensureBuilt } from './build.mjs';
 const commands = {
   train: '../dist/src/commands/train.js',
   bench: '../dist/src/commands/bench.js',
+  inspect: '../dist/src/commands/inspect.js',
+  predict: '../dist/src/commands/predict.js',
   worker: '../dist/src/commands/worker.js',
 };
 

@@ -77,6 +77,19 @@ export const reportSchema = z.object({
     classes: z.array(z.string()),
     classCounts: z.array(z.number().int()),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    file: z.string().optional(),
+    encoding: z
+      .object({
+        label: z.string(),
+        columns: z.array(
+          z.discriminatedUnion('type', [
+            z.object({ name: z.string(), type: z.literal('number') }),
+            z.object({ name: z.string(), type: z.literal('one-hot'), categories: z.array(z.string()) }),
+          ]),
+        ),
+      })
+      .optional(),
+    droppedRows: z.number().int().optional(),
   }),
   split: z.object({
     seed: z.number().int(),

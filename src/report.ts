@@ -1,3 +1,4 @@
+import type { DatasetEncoding } from './data/table.js';
 import type { Preprocessing } from './estimator.js';
 import type { JsonObject } from './json.js';
 import type { Metrics } from './metrics.js';
@@ -32,7 +33,7 @@ interface ModelReportBase {
   preprocess: Preprocessing;
   cv?: CvScores;
   tuning?: { candidates: Candidate[]; best: number | null };
-  /** Tries the final fit took, when a crashed worker made it retry. */
+  /** The most tries any one of this model's tasks took, when --retries re-ran one (absent: one each). */
   attempts?: number;
 }
 
@@ -68,6 +69,12 @@ export interface Report {
     classes: string[];
     classCounts: number[];
     sha256: string;
+    /** The CSV file read, as named on the command line; absent for a built-in data set. */
+    file?: string;
+    /** The label column and how every other column became features: what predict re-applies. */
+    encoding?: DatasetEncoding;
+    /** Rows dropped for a missing value (--missing drop). */
+    droppedRows?: number;
   };
   split: {
     seed: number;

@@ -7,7 +7,7 @@ import type { Candidate, CvScores, ModelReport } from './report.js';
 import type { Scheduler } from './scheduler.js';
 import { foldTrainRows, type Split } from './split.js';
 import { summarize } from './stats.js';
-import type { SharedDataRef, TaskFailure, TaskResult, TrainTask } from './types.js';
+import type { SharedDataRef, TaskFailure, TaskResult, TrainTask, TriedResult } from './types.js';
 
 export interface RunPlan {
   dataset: Dataset;
@@ -62,17 +62,43 @@ function cvScores(plan: RunPlan, results: readonly Ok[]): CvScores {
   };
 }
 
-const firstFailure = (results: readonly TaskResult[]) =>
-  results
+/** Why the scheduler withdrew a task: another task of the same candidate had already failed. */
+class Withdrawn extends Error {
+  override readonly name = 'Withdrawn';
+}
+
+/** The failure to report: the first real one, not a task withdrawn because of it. */
+function firstFailure(results: readonly TaskResult[]) {
+  const failed = results
     .map((r, i) => ({ r, i }))
-    .find((x): x is { r: { status: 'failed'; error: TaskFailure }; i: number } => x.r.status === 'failed');
+    .filter((x): x is { r: { status: 'failed'; error: TaskFailure }; i: number } => x.r.status === 'failed');
+  return failed.find((x) => x.r.error.name !== 'Withdrawn') ?? failed[0];
+}
 
 /**
  * Evaluates one model: CV of each candidate (the defaults, or the whole grid with --tune), then
  * the final fit on the whole training part, scored on the test part. Every task goes through the
  * scheduler at once where it can, so the pool stays busy across models.
  */
-export async function evaluateModel(plan: RunPlan, def: ModelDefinition, scheduler: Scheduler): Promise<ModelDone> {
+export async function evaluateModel(
+  plan: RunPlan,
+  def: ModelDefinition,
+  scheduler: Pick<Scheduler, 'submit'>,
+): Promise<ModelDone> {
+  // The report records the most tries any one of the model's tasks took, when a retry happened.
+  let attempts = 1;
+  const tracked = {
+    submit: async (task: TrainTask, priority: number, withdraw?: AbortSignal) => {
+      const result: TriedResult = await scheduler.submit(task, priority, withdraw);
+      attempts = Math.max(attempts, result.attempts ?? 1);
+      return result;
+    },
+  };
+  const done = await evaluate(plan, def, tracked);
+  return attempts > 1 ? { ...done, report: { ...done.report, attempts } } : done;
+}
+
+async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Scheduler, 'submit'>): Promise<ModelDone> {
   const data = toDataRef(plan.dataset);
   const preprocess = plan.preprocess ?? def.preprocess ?? 'none';
   const cost = def.cost ?? 1;
@@ -92,17 +118,30 @@ export async function evaluateModel(plan: RunPlan, def: ModelDefinition, schedul
   const candidates = plan.tune && def.grid ? expandGrid(def.params, def.grid) : [def.params];
   const base = { id: def.id, description: def.description, preprocess };
 
-  const crossValidate = (params: JsonObject) =>
+  // Every candidate's tasks share these arrays: a big grid holds one copy of each fold's rows.
+  const foldTrain = folds?.map((fold) => foldTrainRows(plan.split.train, fold));
+  // Once one task of a candidate has failed, the candidate has failed: its tasks that have not
+  // started are withdrawn (a model stuck in a loop costs one timeout per running fold, not one
+  // per fold), and so is a final fit queued beside them.
+  const failFast = () => {
+    const controller = new AbortController();
+    const watch = (result: TaskResult) => {
+      if (result.status === 'failed' && !controller.signal.aborted)
+        controller.abort(new Withdrawn('not run: another task of this candidate failed first'));
+      return result;
+    };
+    return { signal: controller.signal, watch };
+  };
+  const crossValidate = (params: JsonObject, fast = failFast()) =>
     Promise.all(
-      folds!.map((fold) =>
-        scheduler.submit(
-          task(params, foldTrainRows(plan.split.train, fold), fold, false),
-          cost * (1 - 1 / folds!.length),
-        ),
+      folds!.map((fold, f) =>
+        scheduler
+          .submit(task(params, foldTrain![f]!, fold, false), cost * (1 - 1 / folds!.length), fast.signal)
+          .then(fast.watch),
       ),
     );
-  const finalFit = (params: JsonObject) =>
-    scheduler.submit(task(params, plan.split.train, plan.split.test, true), cost);
+  const finalFit = (params: JsonObject, withdraw?: AbortSignal) =>
+    scheduler.submit(task(params, plan.split.train, plan.split.test, true), cost, withdraw);
 
   let params = def.params;
   let cv: CvScores | undefined;
@@ -111,17 +150,20 @@ export async function evaluateModel(plan: RunPlan, def: ModelDefinition, schedul
   if (!folds) {
     final = finalFit(params);
   } else if (candidates.length === 1) {
-    // Nothing to choose: the final fit runs alongside the folds.
-    final = finalFit(params);
-    const results = await crossValidate(params);
+    // Nothing to choose: the final fit runs alongside the folds, and fails fast with them.
+    const fast = failFast();
+    final = finalFit(params, fast.signal).then(fast.watch);
+    const results = await crossValidate(params, fast);
     const failed = firstFailure(results);
-    if (failed)
+    // Folds withdrawn and none failed itself: the final fit failed first; it is reported below.
+    const withdrawnOnly = failed?.r.error.name === 'Withdrawn';
+    if (failed && !withdrawnOnly)
       return {
         report: { ...base, params, status: 'failed', error: { ...failed.r.error, task: `cv fold ${failed.i + 1}` } },
       };
-    cv = cvScores(plan, results as Ok[]);
+    if (!withdrawnOnly) cv = cvScores(plan, results as Ok[]);
   } else {
-    const all = await Promise.all(candidates.map(crossValidate));
+    const all = await Promise.all(candidates.map((c) => crossValidate(c)));
     const scored: Candidate[] = all.map((results, c) => {
       const failed = firstFailure(results);
       const cand = candidates[c] as JsonObject;

@@ -22,11 +22,33 @@ export class Scheduler {
   constructor(
     private readonly executor: Executor,
     private readonly signal?: AbortSignal,
-  ) {}
+  ) {
+    // Queued tasks resolve as aborted at once; running ones when the executor has stopped them.
+    signal?.addEventListener('abort', () => this.stop(), { once: true });
+  }
 
-  submit(task: Task, priority: number): Promise<TaskResult> {
+  /**
+   * Queues a task. Aborting `withdraw` takes it back if it has not started (it resolves as
+   * aborted, with the abort reason); a task already running is left to finish.
+   */
+  submit(task: Task, priority: number, withdraw?: AbortSignal): Promise<TaskResult> {
     return new Promise((resolve) => {
-      this.pending.push({ task, priority, seq: this.seq++, resolve });
+      if (withdraw?.aborted) return resolve(failure('aborted', withdraw.reason));
+      const onWithdraw = () => {
+        const i = this.pending.indexOf(entry);
+        if (i !== -1) this.pending.splice(i, 1)[0]!.resolve(failure('aborted', withdraw!.reason));
+      };
+      const entry: Pending = {
+        task,
+        priority,
+        seq: this.seq++,
+        resolve: (result) => {
+          withdraw?.removeEventListener('abort', onWithdraw);
+          resolve(result);
+        },
+      };
+      withdraw?.addEventListener('abort', onWithdraw, { once: true });
+      this.pending.push(entry);
       this.pump();
     });
   }
@@ -52,7 +74,8 @@ export class Scheduler {
       void this.executor.run(next.task, this.signal).then((result) => {
         this.running -= 1;
         next.resolve(result);
-        this.pump();
+        // After the callbacks on this result have run: they may withdraw queued tasks.
+        setImmediate(() => this.pump());
       });
     }
   }

@@ -21,7 +21,13 @@ function registryFor(modules: readonly string[]): Promise<Registry> {
 /** Copies the given rows out of the shared matrix: the estimator contract takes plain arrays. */
 export function gatherRows(data: SharedDataRef, indices: readonly number[]): Features {
   const features = new Float64Array(data.features);
-  return indices.map((row) => Array.from(features.subarray(row * data.cols, (row + 1) * data.cols)));
+  const cols = data.cols;
+  // Element by element: a subarray view per row would be garbage for every row of a large set.
+  return indices.map((row) => {
+    const values = new Array<number>(cols);
+    for (let j = 0, at = row * cols; j < cols; j++, at++) values[j] = features[at]!;
+    return values;
+  });
 }
 
 export function gatherLabels(data: SharedDataRef, indices: readonly number[]): number[] {
@@ -46,7 +52,8 @@ async function train(task: TrainTask): Promise<TaskResult> {
 
   const testX = applyScaler(scaler, gatherRows(data, task.test));
   const predictStart = performance.now();
-  const predictions = estimator.predict(testX);
+  // Libraries differ on empty input (some throw): with --test-size 0 there is nothing to predict.
+  const predictions = testX.length === 0 ? [] : estimator.predict(testX);
   const predictMs = performance.now() - predictStart;
 
   if (!Array.isArray(predictions) || predictions.length !== task.test.length) {

@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { csvOptions, type DataOptions } from './cli/data-options.js';
 import type { Dataset } from './data/dataset.js';
 import { classCounts } from './data/dataset.js';
-import { loadIris } from './data/iris.js';
-import type { Preprocessing } from './estimator.js';
+import { type LoadedDataset, loadDatasets, resolveDatasetSpec } from './data/load.js';
+import type { ModelDefinition, Preprocessing } from './estimator.js';
 import { UsageError } from './errors.js';
-import { colors, formatModelLine, formatSummary } from './format/console.js';
+import { type Colors, colors, formatModelLine, formatSummary } from './format/console.js';
 import { formatMarkdown } from './format/markdown.js';
-import { newRunId, writeRunFolder } from './output.js';
+import { interruptExitStatus, wasCutShort } from './interrupt.js';
+import { claimRunId, writeRunFolder } from './output.js';
 import { packageVersion } from './paths.js';
 import type { Executor } from './executor.js';
 import { createRegistry, selectModels } from './registry.js';
@@ -19,7 +21,7 @@ import { useColor } from './cli/common.js';
 
 const REPORTED_PACKAGES = ['piscina', 'ml-logistic-regression', 'ml-random-forest', 'ml-svm'];
 
-export interface TrainOptions extends Record<string, unknown> {
+export interface TrainOptions extends Record<string, unknown>, DataOptions {
   models?: string[];
   modelModule?: string[];
   seed: number;
@@ -27,12 +29,12 @@ export interface TrainOptions extends Record<string, unknown> {
   splitFile?: string;
   cv?: number | true;
   foldsFile?: string;
-  tune: boolean;
+  tune?: boolean;
   preprocess?: Preprocessing;
   threads: number;
   resultsDir: string;
-  json: boolean;
-  quiet: boolean;
+  json?: boolean;
+  quiet?: boolean;
   color: boolean;
 }
 
@@ -82,41 +84,74 @@ async function planFolds(options: TrainOptions, dataset: Dataset, split: Split):
   return k === 0 ? null : stratifiedKFold(dataset.labels, split.train, dataset.classNames, k, options.seed);
 }
 
-/** Runs the training the options ask for on the given executor and writes its report. */
-export async function train(options: TrainOptions, executor: Executor): Promise<number> {
-  const started = performance.now();
-  const createdAt = new Date();
-  const modules = (options.modelModule ?? []).map((p) => resolve(p));
-  const registry = await createRegistry(modules);
-  const models = selectModels(registry, options.models);
-  const dataset = loadIris();
-  const split = await planSplit(options, dataset);
-  const folds = await planFolds(options, dataset, split);
+/** A path as the user would type it: relative to where they are, when it is below there. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/** A data set ready to train on: loaded, validated, split. */
+interface DatasetPlan {
+  loaded: LoadedDataset;
+  split: Split;
+  folds: number[][] | null;
+}
+
+async function planDataset(options: TrainOptions, loaded: LoadedDataset): Promise<DatasetPlan> {
+  try {
+    const split = await planSplit(options, loaded.dataset);
+    const folds = await planFolds(options, loaded.dataset, split);
+    return { loaded, split, folds };
+  } catch (error) {
+    // With several data sets, say which one has too few rows of a class.
+    if (error instanceof UsageError && loaded.spec.file) throw new UsageError(`${loaded.spec.file}: ${error.message}`);
+    throw error;
+  }
+}
+
+interface RunContext {
+  options: TrainOptions;
+  models: ModelDefinition[];
+  modules: string[];
+  scheduler: Scheduler;
+  threads: number;
+  createdAt: Date;
+  started: number;
+  log: (line: string) => void;
+  c: Colors;
+  /** Whether several data sets share the run (lines then say which one they are about). */
+  several: boolean;
+  /** Aborted by Ctrl-C or SIGTERM. */
+  signal: AbortSignal | undefined;
+}
+
+/** Trains every model on one data set and writes its run folder. */
+async function trainDataset(
+  { loaded, split, folds }: DatasetPlan,
+  ctx: RunContext,
+): Promise<{ report: Report; folder: string; json: string; interrupted: boolean }> {
+  const { options, models, dataset } = { ...ctx, dataset: loaded.dataset };
   const plan: RunPlan = {
     dataset,
     split,
     folds,
     models,
     seed: options.seed,
-    tune: options.tune,
-    modules,
+    tune: options.tune === true,
+    modules: ctx.modules,
     ...(options.preprocess ? { preprocess: options.preprocess } : {}),
   };
-
-  const c = colors(useColor(process.stdout, options.color));
-  const log = options.quiet
-    ? () => {}
-    : (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
-  const scheduler = new Scheduler(executor);
   const done = await Promise.all(
     models.map(async (def) => {
-      const result = await evaluateModel(plan, def, scheduler);
-      log(formatModelLine(result.report, c));
+      const result = await evaluateModel(plan, def, ctx.scheduler);
+      ctx.log(`${ctx.several ? `${dataset.name}: ` : ''}${formatModelLine(result.report, ctx.c)}`);
       return result;
     }),
   );
 
-  const runId = newRunId(dataset.name, createdAt);
+  // A signal that came after the last task finished cut nothing short: the report is complete.
+  const interrupted = ctx.signal?.aborted === true && done.some(({ report }) => wasCutShort(report));
+  const runId = await claimRunId(options.resultsDir, dataset.name, ctx.createdAt);
   const files: Record<string, string> = {};
   const reports: ModelReport[] = done.map(({ report, model }) => {
     if (model === undefined || report.status !== 'ok') return report;
@@ -127,8 +162,8 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     runId,
-    createdAt: createdAt.toISOString(),
-    status: 'complete',
+    createdAt: ctx.createdAt.toISOString(),
+    status: interrupted ? 'interrupted' : 'complete',
     dataset: {
       name: dataset.name,
       source: dataset.source,
@@ -138,6 +173,9 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
       classes: dataset.classNames,
       classCounts: classCounts(dataset),
       sha256: dataset.sha256,
+      ...(loaded.spec.file ? { file: loaded.spec.file } : {}),
+      encoding: loaded.encoding,
+      ...(options.missing === 'drop' ? { droppedRows: loaded.droppedRows } : {}),
     },
     split: {
       seed: options.seed,
@@ -148,21 +186,68 @@ export async function train(options: TrainOptions, executor: Executor): Promise<
       test: split.test,
     },
     cv: folds ? { k: folds.length, ...(options.foldsFile ? { file: options.foldsFile } : {}), testFolds: folds } : null,
-    tune: options.tune,
-    threads: executor.concurrency,
+    tune: options.tune === true,
+    threads: ctx.threads,
     nodeVersion: process.version,
     versions: {
       trainpool: packageVersion(),
       ...Object.fromEntries(REPORTED_PACKAGES.map((name) => [name, packageVersion(name)])),
     },
-    durationMs: performance.now() - started,
+    durationMs: performance.now() - ctx.started,
     models: reports,
   };
   const json = `${JSON.stringify(report, null, 2)}\n`;
   files['report.json'] = json;
   files['report.md'] = formatMarkdown(report);
   const folder = await writeRunFolder(options.resultsDir, runId, files);
-  if (options.json) process.stdout.write(json);
-  else if (!options.quiet) process.stdout.write(`\n${formatSummary(report, folder, c)}\n`);
-  return reports.some((m) => m.status === 'failed') ? 1 : 0;
+  if (!options.json && !options.quiet) process.stdout.write(`\n${formatSummary(report, displayPath(folder), ctx.c)}\n`);
+  return { report, folder, json, interrupted };
+}
+
+/**
+ * Runs the training the options ask for on the given executor and writes a report per data set.
+ * Every data set is loaded and checked before any training starts, so bad input writes nothing.
+ * When `signal` aborts, no new task starts, running ones are stopped, and each report, marked
+ * interrupted, holds what finished.
+ */
+export async function train(options: TrainOptions, executor: Executor, signal?: AbortSignal): Promise<number> {
+  const started = performance.now();
+  const createdAt = new Date();
+  const modules = (options.modelModule ?? []).map((p) => resolve(p));
+  const registry = await createRegistry(modules);
+  const models = selectModels(registry, options.models);
+  const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
+  const loaded = await loadDatasets(specs, csvOptions(options));
+  const plans = await Promise.all(loaded.map((l) => planDataset(options, l)));
+
+  const ctx: RunContext = {
+    options,
+    models,
+    modules,
+    // One scheduler in front of the one pool: every data set's tasks share the threads.
+    scheduler: new Scheduler(executor, signal),
+    threads: executor.concurrency,
+    createdAt,
+    started,
+    log: options.quiet
+      ? () => {}
+      : (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`),
+    c: colors(useColor(process.stdout, options.color)),
+    several: plans.length > 1,
+    signal,
+  };
+  const runs = await Promise.all(plans.map((plan) => trainDataset(plan, ctx)));
+  if (options.json) {
+    process.stdout.write(
+      runs.length === 1
+        ? runs[0]!.json
+        : `${JSON.stringify(
+            runs.map((r) => r.report),
+            null,
+            2,
+          )}\n`,
+    );
+  }
+  if (runs.some((r) => r.interrupted)) return interruptExitStatus(signal!.reason);
+  return runs.some((r) => r.report.models.some((m) => m.status === 'failed')) ? 1 : 0;
 }

@@ -74,6 +74,9 @@ export type TaskResult =
     }
   | { status: 'failed'; error: TaskFailure };
 
+/** A result as the runner sees it: `attempts` is set by the retrying executor when above 1. */
+export type TriedResult = TaskResult & { attempts?: number };
+
 export function failure(kind: FailureKind, error: unknown): TaskResult {
   const e = error instanceof Error ? error : new Error(String(error));
   return { status: 'failed', error: { kind, name: e.name, message: e.message } };

@@ -6,7 +6,7 @@ describe('bad command-line input: one line, exit status 2, nothing written', () 
   it.each([
     [
       ['--models', 'svm,no-such-model'],
-      'unknown model id "no-such-model"; known ids: logistic-regression, random-forest, svm',
+      'unknown model id "no-such-model"; known ids: decision-tree, knn, logistic-regression, naive-bayes, random-forest, svm',
     ],
     [['--threads', '0'], '--threads must be a whole number from 1 to 1024, not "0"'],
     [['--threads', 'two'], '--threads must be a whole number'],
@@ -16,6 +16,10 @@ describe('bad command-line input: one line, exit status 2, nothing written', () 
     [['--split-file', fixture('split-duplicate.json')], 'train[3] repeats row 2'],
     [['--split-file', fixture('split-overlap.json')], 'row 3 is in both "train" and "test"'],
     [['--split-file', fixture('no-such-split.json')], 'no-such-split.json: no such file'],
+    [
+      ['--split-file', fixture('iris_split_42.json'), '--test-size', '0.3'],
+      "'--split-file <json>' cannot be used with option '--test-size",
+    ],
     [['--model-module', fixture('models/no-such-module.mjs')], 'no-such-module.mjs: no such file'],
     [['--model-module', fixture('models/syntax-error.mjs')], 'syntax-error.mjs: failed to load'],
     [

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
+import { builtinModels } from '../src/models/index.js';
 import { runCli, tempDir, train } from './helpers.js';
 
 describe('npm run train, end to end', () => {
@@ -11,8 +12,7 @@ describe('npm run train, end to end', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     // A line per model as it finishes, then the leaderboard.
-    for (const id of ['logistic-regression', 'random-forest', 'svm'])
-      expect(run.stdout).toMatch(new RegExp(`✓ ${id}\\s+test accuracy`));
+    for (const { id } of builtinModels) expect(run.stdout).toMatch(new RegExp(`✓ ${id}\\s+test accuracy`));
     expect(run.stdout).toMatch(/#\s+model\s+test acc\s+bal\. acc\s+macro F1\s+fit ms/);
     expect(run.stdout).not.toMatch(/\x1b\[/); // not a TTY: no colour codes
     const folder = /report: (.+)/.exec(run.stdout)?.[1];

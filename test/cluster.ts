@@ -36,12 +36,16 @@ export async function startCluster(
   return cluster;
 }
 
-/** What must not depend on where a task ran: everything but timings and run identity. */
-export function outcome(report: Report | undefined) {
+/**
+ * What must not depend on where a task ran: every model row but its timings, and `attempts` when
+ * `ignoreAttempts` (a task cut short by a killed worker is tried again only on the cluster).
+ */
+export function outcome(report: Report | undefined, ignoreAttempts = false) {
   if (!report) throw new Error('no report was written');
   return report.models.map((m) => {
-    if (m.status !== 'ok') return m;
-    const { timings: _t, cv, ...rest } = m;
+    const row = ignoreAttempts ? { ...m, attempts: undefined } : m;
+    if (row.status !== 'ok') return row;
+    const { timings: _t, cv, ...rest } = row;
     return { ...rest, ...(cv ? { cv: { ...cv, fitMs: undefined } } : {}) };
   });
 }

@@ -24,6 +24,17 @@ export function fraction(name: string) {
   };
 }
 
+/** A duration in seconds, above 0 (fractions allowed) and at most a week. */
+export function positiveSeconds(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 7 * 24 * 3600) {
+      throw new InvalidArgumentError(`${name} must be a number of seconds above 0, such as 30 or 0.5, not "${value}".`);
+    }
+    return n;
+  };
+}
+
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 export const commaList = (value: string, previous: string[] = []) => [
   ...previous,

@@ -306,13 +306,9 @@ function abortedFailure(signal: AbortSignal): TaskResult {
   return failure(kind, reason instanceof Error ? reason : new Error('the task was aborted'));
 }
 
-/** Crashed-thread tries per task when the train command has no --retries: a cluster's machines fail. */
-const DEFAULT_ATTEMPTS = 3;
-
 /**
- * The executor for `npm run train -- --backend bullmq`. It honours the fault-handling flags of
- * the local pool by name where the train command has them: `--timeout <seconds>` per task and
- * `--retries <n>` (attempts = n + 1).
+ * The executor for `npm run train -- --backend bullmq`, with the local pool's fault flags:
+ * `--retries <n>` becomes n + 1 job attempts, `--timeout <seconds>` is enforced on the worker.
  */
 export function connectForTrain(options: Record<string, unknown>): Promise<BullmqExecutor> {
   const url = options['redis'];
@@ -320,13 +316,16 @@ export function connectForTrain(options: Record<string, unknown>): Promise<Bullm
     throw new UsageError(
       '--backend bullmq needs --redis <url>, the Redis its workers use, e.g. redis://127.0.0.1:6379',
     );
+  if (options['maxMemoryMb'] !== undefined)
+    throw new UsageError(
+      '--max-memory-mb caps the threads of the local pool; with --backend bullmq give it to each `npm run worker`',
+    );
   const timeout = options['timeout'];
   const retries = options['retries'];
-  const quiet = options['quiet'] === true;
   return BullmqExecutor.connect({
     url,
-    attempts: typeof retries === 'number' ? retries + 1 : DEFAULT_ATTEMPTS,
-    ...(typeof timeout === 'number' && timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
-    ...(quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
+    attempts: typeof retries === 'number' ? retries + 1 : 1,
+    ...(typeof timeout === 'number' ? { timeoutMs: timeout * 1000 } : {}),
+    ...(options['quiet'] === true ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
   });
 }

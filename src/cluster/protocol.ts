@@ -2,7 +2,7 @@
 // job payload. Both sides run from clones of the same repository; PROTOCOL changes whenever the
 // payload does, so a worker from an older clone refuses a job instead of misreading it.
 import { z } from 'zod';
-import type { FailureKind, HashDataRef, PingTask, TaskResult, TrainTask } from '../types.js';
+import type { FailureKind, HashDataRef, PingTask, TrainTask, TriedResult } from '../types.js';
 
 export const PROTOCOL = 1;
 
@@ -69,13 +69,16 @@ const failureSchema = z.looseObject({
  * A worker's result, checked: a report never holds what a mismatched worker made up. Loose
  * objects keep fields this schema does not know yet, so the result reaches the report as is.
  */
-export const taskResultSchema: z.ZodType<TaskResult> = z.union([
+const attempts = z.number().int().min(2).optional();
+
+export const taskResultSchema: z.ZodType<TriedResult> = z.union([
   z.looseObject({
     status: z.literal('ok'),
     predictions: z.array(z.number().int()),
     fitMs: z.number(),
     predictMs: z.number(),
     model: z.string().optional(),
+    attempts,
   }),
-  z.looseObject({ status: z.literal('failed'), error: failureSchema }),
-]) as z.ZodType<TaskResult>;
+  z.looseObject({ status: z.literal('failed'), error: failureSchema, attempts }),
+]) as z.ZodType<TriedResult>;

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import { PiscinaExecutor } from '../pool.js';
 import { createRegistry } from '../registry.js';
-import { failure, type Task, type TaskResult } from '../types.js';
+import { RETRYABLE } from '../reliability.js';
+import { failure, type Task, type TaskResult, type TriedResult } from '../types.js';
 import { DataCache } from './data-store.js';
 import { localModulePath } from './modules.js';
 import {
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   url: string;
   /** Worker threads, and jobs taken at once. */
   concurrency: number;
+  /** Cap on each thread's JavaScript heap (the local pool's --max-memory-mb). */
+  maxMemoryMb?: number;
   /** Absolute paths of --model-module files, checked at start. */
   modules: string[];
   /** BullMQ lock duration: a job whose worker stops renewing its lock for this long is stalled. */
@@ -52,8 +55,8 @@ export interface RunningWorker {
 /** A job that stalls (its worker died) this many times fails instead of going back again. */
 const MAX_STALLED = 2;
 
-class CrashedAttempt extends Error {
-  override readonly name = 'CrashedAttempt';
+class RetryableFailure extends Error {
+  override readonly name = 'RetryableFailure';
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
@@ -66,13 +69,20 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     throw error;
   }
   const id = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
-  const pool = new PiscinaExecutor({ threads: options.concurrency });
+  const pool = new PiscinaExecutor({
+    threads: options.concurrency,
+    ...(options.maxMemoryMb === undefined ? {} : { maxMemoryMb: options.maxMemoryMb }),
+  });
   const cache = new DataCache(redis);
   const where = displayUrl(options.url);
   /** Jobs the coordinator cancelled while they ran. */
   const cancelled = new Set<string>();
 
-  const processor = async (job: Job<JobData, TaskResult>, _token?: string, signal?: AbortSignal) => {
+  const processor = async (
+    job: Job<JobData, TriedResult>,
+    _token?: string,
+    signal?: AbortSignal,
+  ): Promise<TriedResult> => {
     const data = job.data;
     if (data.protocol !== PROTOCOL)
       return failure(
@@ -94,28 +104,52 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         return failure('threw', error);
       }
     }
-    const timeout = data.timeoutMs !== undefined ? AbortSignal.timeout(data.timeoutMs) : undefined;
-    const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    const result = await pool.run(task, signals.length > 0 ? AbortSignal.any(signals) : undefined);
+    // One controller for this try, fired by the coordinator's cancellation or the timeout.
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', forward, { once: true });
+    let timedOut = false;
+    const timer =
+      data.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, data.timeoutMs);
+    let result: TaskResult;
+    try {
+      result = await pool.run(task, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    }
     // Nobody waits for a cancelled task: its job is removed once BullMQ has recorded the result.
     if (signal?.aborted && job.id !== undefined) cancelled.add(job.id);
-    if (result.status === 'failed' && timeout?.aborted) {
-      const error = new Error(`the task ran longer than ${data.timeoutMs! / 1000} s`);
+    if (timedOut && result.status === 'failed' && result.error.kind === 'aborted') {
+      // The local pool's words (src/reliability.ts), so that reports read the same.
+      const error = new Error(
+        `no result after ${+(data.timeoutMs! / 1000).toFixed(3)} s (--timeout); the task was stopped`,
+      );
       error.name = 'TimeoutError';
-      return failure('timeout', error);
+      result = failure('timeout', error);
     }
-    // A crashed thread may be the machine's fault rather than the model's: while attempts are
-    // left, fail the attempt so that BullMQ tries again after a backoff, perhaps elsewhere.
-    const attempts = job.opts.attempts ?? 1;
-    if (result.status === 'failed' && result.error.kind === 'crashed') {
-      if (job.attemptsMade + 1 < attempts) throw new CrashedAttempt(`${result.error.name}: ${result.error.message}`);
-      if (attempts > 1) result.error.message += ` (on each of ${attempts} attempts)`;
-    }
-    return result;
+    // A fault of the worker rather than of the model (what the local pool's --retries retries):
+    // while attempts are left, fail this attempt so that BullMQ tries again after a backoff,
+    // perhaps on another worker.
+    if (
+      result.status === 'failed' &&
+      RETRYABLE.has(result.error.kind) &&
+      !signal?.aborted &&
+      job.attemptsMade + 1 < (job.opts.attempts ?? 1)
+    )
+      throw new RetryableFailure(`${result.error.kind}: ${result.error.message}`);
+    // Tries as the report counts them, runs cut short by a worker that died included.
+    const tries = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+    return tries > 1 ? { ...result, attempts: tries } : result;
   };
 
   const workerConnection = duplicate(redis);
-  const worker = new Worker<JobData, TaskResult>(QUEUE, processor, {
+  const worker = new Worker<JobData, TriedResult>(QUEUE, processor, {
     connection: workerConnection,
     prefix: PREFIX,
     concurrency: options.concurrency,

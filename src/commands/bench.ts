@@ -10,12 +10,19 @@ import { projectRoot } from '../paths.js';
 
 // Sections load lazily so `--only` runs just what it names.
 const sections: Record<string, () => Promise<BenchSection>> = {
+  startup: async () => (await import('../bench/startup.js')).section,
+  cv: async () => (await import('../bench/cv.js')).section,
+  soak: async () => (await import('../bench/soak.js')).default,
+  'csv-inspect': async () => (await import('../bench/csv-inspect.js')).default,
+  'csv-parsers': async () => (await import('../bench/csv-parsers.js')).default,
+  'csv-threads-memory': async () => (await import('../bench/csv-threads-memory.js')).default,
+  'csv-concurrent': async () => (await import('../bench/csv-concurrent.js')).default,
   bullmq: async () => (await import('../bench/bullmq.js')).default,
 };
 
 interface BenchOptions extends Record<string, unknown> {
   only?: string[];
-  quick: boolean;
+  quick?: boolean;
   resultsDir: string;
 }
 
@@ -29,7 +36,7 @@ function program(): Command {
         commaList,
       ),
     )
-    .addOption(new Option('--quick', 'smaller workloads for a quick look; not the reference figures').default(false))
+    .addOption(new Option('--quick', 'smaller workloads for a quick look; not the reference figures'))
     .addOption(
       new Option('--results-dir <dir>', 'where the bench file is written').default(
         resolve(projectRoot, 'results'),
@@ -54,7 +61,7 @@ export async function main(args: readonly string[]): Promise<number> {
       for (const id of ids) {
         const section = await sections[id]!();
         log(`\n== ${section.title}`);
-        figures[id] = await section.run({ log: (line) => log(`  ${line}`), scratch, quick: options.quick });
+        figures[id] = await section.run({ log: (line) => log(`  ${line}`), scratch, quick: options.quick === true });
       }
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -64,7 +71,7 @@ export async function main(args: readonly string[]): Promise<number> {
     const machine = { node: process.version, cpus: (await import('node:os')).availableParallelism() };
     await writeFileAtomic(
       file,
-      `${JSON.stringify({ createdAt: new Date().toISOString(), quick: options.quick, machine, figures }, null, 2)}\n`,
+      `${JSON.stringify({ createdAt: new Date().toISOString(), quick: options.quick === true, machine, figures }, null, 2)}\n`,
     );
     log(`\nfigures: ${file}`);
     return 0;

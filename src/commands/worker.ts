@@ -6,6 +6,7 @@ import { redisUrl } from '../cluster/url.js';
 interface WorkerFlags extends Record<string, unknown> {
   redis: string;
   concurrency: number;
+  maxMemoryMb?: number;
   modelModule?: string[];
   lockDuration: number;
   stalledInterval: number;
@@ -26,6 +27,12 @@ function program(): Command {
       new Option('--concurrency <n>', 'worker threads, and tasks run at once')
         .default(defaultThreads(), 'available parallelism')
         .argParser(integer('--concurrency', 1, 1024)),
+    )
+    .addOption(
+      new Option(
+        '--max-memory-mb <n>',
+        "cap each thread's JavaScript heap; a task over it fails as out-of-memory (default: V8's limit)",
+      ).argParser(integer('--max-memory-mb', 16, 1024 * 1024)),
     )
     .addOption(
       new Option(
@@ -69,6 +76,7 @@ export async function main(args: readonly string[]): Promise<number> {
     const worker = await startWorker({
       url: flags.redis,
       concurrency: flags.concurrency,
+      ...(flags.maxMemoryMb === undefined ? {} : { maxMemoryMb: flags.maxMemoryMb }),
       modules: (flags.modelModule ?? []).map((p) => resolve(p)),
       lockDurationMs: flags.lockDuration,
       stalledIntervalMs: flags.stalledInterval,

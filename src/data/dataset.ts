@@ -29,23 +29,15 @@ export function sharedInt32(length: number): Int32Array {
 export function hashDataset(parts: Pick<Dataset, 'featureNames' | 'classNames' | 'features' | 'labels'>): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([parts.featureNames, parts.classNames]));
-  // Hash the bytes through a plain copy: node:crypto does not accept SharedArrayBuffer views.
-  hash.update(
-    new Uint8Array(
-      parts.features.buffer.slice(parts.features.byteOffset, parts.features.byteOffset + parts.features.byteLength),
-    ),
-  );
-  hash.update(
-    new Uint8Array(
-      parts.labels.buffer.slice(parts.labels.byteOffset, parts.labels.byteOffset + parts.labels.byteLength),
-    ),
-  );
+  // Views straight onto the shared memory: no copy of what may be hundreds of megabytes.
+  hash.update(new Uint8Array(parts.features.buffer, parts.features.byteOffset, parts.features.byteLength));
+  hash.update(new Uint8Array(parts.labels.buffer, parts.labels.byteOffset, parts.labels.byteLength));
   return hash.digest('hex');
 }
 
 /** Per-class row counts, indexed by class. */
 export function classCounts(dataset: Pick<Dataset, 'labels' | 'classNames'>): number[] {
   const counts = new Array<number>(dataset.classNames.length).fill(0);
-  for (const label of dataset.labels) counts[label]! += 1;
+  for (const label of dataset.labels) if (label >= 0) counts[label]! += 1;
   return counts;
 }

@@ -49,6 +49,6 @@ export function formatLeaderboard(report: Report, c: Colors): string {
 export function formatSummary(report: Report, folder: string | undefined, c: Colors): string {
   const header =
     `${report.dataset.name}: ${report.dataset.rows} rows, ${report.dataset.features} features, ${report.dataset.classes.length} classes; ` +
-    `${report.split.train.length} train / ${report.split.test.length} test rows (seed ${report.split.seed}${report.split.file ? `, ${report.split.file}` : ''}); ${report.threads} threads; ${(report.durationMs / 1000).toFixed(2)} s`;
+    `${report.split.train.length} train / ${report.split.test.length} test rows (seed ${report.split.seed}${report.split.file ? `, ${report.split.file}` : ''}); ${report.threads} threads; ${(report.durationMs / 1000).toFixed(2)} s${report.status === 'interrupted' ? '; interrupted: partial report' : ''}`;
   return [c.dim(header), '', formatLeaderboard(report, c), ...(folder ? ['', `report: ${folder}`] : [])].join('\n');
 }

