@@ -18,8 +18,12 @@ export class DataError extends Error {
   override readonly name = 'DataError';
 }
 
-/** A plain copy: sockets and node:crypto do not take views of a SharedArrayBuffer. */
-const copyOf = (buffer: SharedArrayBuffer) => Buffer.from(new Uint8Array(buffer).slice().buffer);
+/**
+ * A plain copy of the first `bytes` of a shared buffer (a CSV loader's buffer may be longer than
+ * its data): sockets do not take views of a SharedArrayBuffer.
+ */
+const copyOf = (buffer: SharedArrayBuffer, bytes: number) =>
+  Buffer.from(new Uint8Array(buffer, 0, bytes).slice().buffer);
 
 function bytesHash(features: Uint8Array, labels: Uint8Array): string {
   return createHash('sha256').update(features).update(labels).digest('hex');
@@ -33,8 +37,8 @@ export function toHashRef(ref: SharedDataRef | HashDataRef): HashDataRef {
 export async function storeData(redis: Redis, ref: SharedDataRef): Promise<void> {
   const key = keys.data(ref.sha256);
   if ((await redis.expire(key, DATA_TTL_SECONDS)) === 1) return;
-  const features = copyOf(ref.features);
-  const labels = copyOf(ref.labels);
+  const features = copyOf(ref.features, ref.rows * ref.cols * Float64Array.BYTES_PER_ELEMENT);
+  const labels = copyOf(ref.labels, ref.rows * Int32Array.BYTES_PER_ELEMENT);
   const meta: StoredMeta = { rows: ref.rows, cols: ref.cols, classes: ref.classes, bytes: bytesHash(features, labels) };
   await redis
     .multi()
