@@ -1,5 +1,5 @@
-// What a worker does with a task. Shared by every execution backend (the piscina worker now, a
-// distributed worker later) so that all of them compute exactly the same thing.
+// What a worker does with a task. Shared by every execution backend (the piscina worker, and the
+// threads of a BullMQ worker process) so that all of them compute exactly the same thing.
 import type { Features } from './estimator.js';
 import { applyScaler, fitScaler } from './preprocess.js';
 import { createRegistry, type Registry } from './registry.js';

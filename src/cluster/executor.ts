@@ -65,7 +65,7 @@ export async function liveWorkers(redis: Redis): Promise<WorkerAnnouncement[]> {
 }
 
 export class BullmqExecutor implements Executor {
-  private readonly run_ = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+  private readonly runKey = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   private seq = 0;
   private readonly outstanding = new Map<string, Outstanding>();
   private readonly stored = new Map<string, Promise<void>>();
@@ -160,7 +160,7 @@ export class BullmqExecutor implements Executor {
     }
     return {
       protocol: PROTOCOL,
-      run: this.run_,
+      run: this.runKey,
       task: remote,
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
     };
@@ -170,7 +170,7 @@ export class BullmqExecutor implements Executor {
     if (this.lost !== undefined) return Promise.resolve(lostFailure(this.lost));
     if (this.closed) return Promise.resolve(failure('aborted', new Error('the executor is closed')));
     if (signal?.aborted) return Promise.resolve(abortedFailure(signal));
-    const id = `${this.run_}-${++this.seq}`;
+    const id = `${this.runKey}-${++this.seq}`;
     return new Promise<TaskResult>((resolve) => {
       let settled = false;
       const onAbort = () => {
@@ -212,16 +212,10 @@ export class BullmqExecutor implements Executor {
         );
         this.cleanup(id);
       })().catch((error: unknown) => {
-        // waitUntilFinished rejects with the job's failedReason once its attempts are used up.
+        // waitUntilFinished rejects with BullMQ's reason when the job failed for good (it stalled
+        // too often: its workers kept dying) or when the queue closed under it.
         const message = error instanceof Error ? error.message : String(error);
-        settle({
-          status: 'failed',
-          error: {
-            kind: 'crashed',
-            name: 'WorkerError',
-            message: `${message} (after ${this.options.attempts} attempt${this.options.attempts === 1 ? '' : 's'})`,
-          },
-        });
+        settle({ status: 'failed', error: { kind: 'crashed', name: 'WorkerError', message } });
         this.cleanup(id);
       });
     });
