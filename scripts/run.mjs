@@ -8,6 +8,7 @@ const commands = {
   predict: '../dist/src/commands/predict.js',
   compare: '../dist/src/commands/compare.js',
   history: '../dist/src/commands/history.js',
+  worker: '../dist/src/commands/worker.js',
 };
 
 const [name, ...args] = process.argv.slice(2);

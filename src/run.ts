@@ -7,7 +7,7 @@ import type { Candidate, CvScores, ModelReport } from './report.js';
 import type { Scheduler } from './scheduler.js';
 import { foldTrainRows, type Split } from './split.js';
 import { summarize } from './stats.js';
-import type { DataRef, TaskFailure, TaskResult, TrainTask, TriedResult } from './types.js';
+import type { SharedDataRef, TaskFailure, TaskResult, TrainTask, TriedResult } from './types.js';
 
 export interface RunPlan {
   dataset: Dataset;
@@ -22,7 +22,7 @@ export interface RunPlan {
   modules: string[];
 }
 
-export function toDataRef(dataset: Dataset): DataRef {
+export function toDataRef(dataset: Dataset): SharedDataRef {
   return {
     kind: 'shared',
     sha256: dataset.sha256,

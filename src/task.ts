@@ -1,9 +1,9 @@
-// What a worker does with a task. Shared by every execution backend (the piscina worker now, a
-// distributed worker later) so that all of them compute exactly the same thing.
+// What a worker does with a task. Shared by every execution backend (the piscina worker, and the
+// threads of a BullMQ worker process) so that all of them compute exactly the same thing.
 import type { Features } from './estimator.js';
 import { applyScaler, fitScaler } from './preprocess.js';
 import { createRegistry, type Registry } from './registry.js';
-import { failure, type DataRef, type Task, type TaskResult, type TrainTask } from './types.js';
+import { failure, type SharedDataRef, type Task, type TaskResult, type TrainTask } from './types.js';
 
 const registries = new Map<string, Promise<Registry>>();
 
@@ -19,7 +19,7 @@ function registryFor(modules: readonly string[]): Promise<Registry> {
 }
 
 /** Copies the given rows out of the shared matrix: the estimator contract takes plain arrays. */
-export function gatherRows(data: DataRef, indices: readonly number[]): Features {
+export function gatherRows(data: SharedDataRef, indices: readonly number[]): Features {
   const features = new Float64Array(data.features);
   const cols = data.cols;
   // Element by element: a subarray view per row would be garbage for every row of a large set.
@@ -30,7 +30,7 @@ export function gatherRows(data: DataRef, indices: readonly number[]): Features 
   });
 }
 
-export function gatherLabels(data: DataRef, indices: readonly number[]): number[] {
+export function gatherLabels(data: SharedDataRef, indices: readonly number[]): number[] {
   const labels = new Int32Array(data.labels);
   return indices.map((row) => labels[row] as number);
 }
@@ -38,8 +38,11 @@ export function gatherLabels(data: DataRef, indices: readonly number[]): number[
 async function train(task: TrainTask): Promise<TaskResult> {
   const definition = (await registryFor(task.modules)).get(task.modelId);
   if (!definition) throw new Error(`model "${task.modelId}" is not registered in this worker`);
-  const trainX = gatherRows(task.data, task.train);
-  const trainY = gatherLabels(task.data, task.train);
+  const data = task.data;
+  // A distributed worker resolves a hash reference to shared memory before calling runTask.
+  if (data.kind !== 'shared') throw new Error(`data set ${data.sha256} was not resolved to memory before the task ran`);
+  const trainX = gatherRows(data, task.train);
+  const trainY = gatherLabels(data, task.train);
   const scaler = fitScaler(task.preprocess, trainX);
   const estimator = definition.create(task.params, { seed: task.seed, classes: task.data.classes });
 
@@ -47,7 +50,7 @@ async function train(task: TrainTask): Promise<TaskResult> {
   await estimator.fit(applyScaler(scaler, trainX), trainY);
   const fitMs = performance.now() - fitStart;
 
-  const testX = applyScaler(scaler, gatherRows(task.data, task.test));
+  const testX = applyScaler(scaler, gatherRows(data, task.test));
   const predictStart = performance.now();
   // Libraries differ on empty input (some throw): with --test-size 0 there is nothing to predict.
   const predictions = testX.length === 0 ? [] : estimator.predict(testX);

@@ -16,7 +16,19 @@ export interface SharedDataRef {
   classes: number;
 }
 
-export type DataRef = SharedDataRef;
+/**
+ * The data set as a job on another machine carries it: its content hash and shape only. A worker
+ * resolves it (fetching the bytes once per hash) to a SharedDataRef before the task runs.
+ */
+export interface HashDataRef {
+  kind: 'hash';
+  sha256: string;
+  rows: number;
+  cols: number;
+  classes: number;
+}
+
+export type DataRef = SharedDataRef | HashDataRef;
 
 export interface TrainTask {
   kind: 'train';

@@ -15,7 +15,7 @@ import { syntheticDataset } from './synthetic.js';
 
 // ml-cart's split search is quadratic in the rows of a node, so trees are kept shallow and narrow
 // here: a digits-sized forest at the defaults takes ~15 s per tree.
-const WORKLOAD: Record<string, ModelDefinition['params']> = {
+export const WORKLOAD: Record<string, ModelDefinition['params']> = {
   'logistic-regression': { numSteps: 50, learningRate: 5 },
   'random-forest': { nEstimators: 2, maxFeatures: 0.1, minNumSamples: 3, maxDepth: 4 },
   svm: { C: 1, gamma: 'auto', tol: 1e-3, maxPasses: 5, maxIterations: 10000 },

@@ -17,6 +17,7 @@ const sections: Record<string, () => Promise<BenchSection>> = {
   'csv-parsers': async () => (await import('../bench/csv-parsers.js')).default,
   'csv-threads-memory': async () => (await import('../bench/csv-threads-memory.js')).default,
   'csv-concurrent': async () => (await import('../bench/csv-concurrent.js')).default,
+  bullmq: async () => (await import('../bench/bullmq.js')).default,
 };
 
 interface BenchOptions extends Record<string, unknown> {

@@ -12,6 +12,9 @@ import {
   parse,
   positiveSeconds,
 } from '../cli/options.js';
+import { redisUrl } from '../cluster/url.js';
+import { UsageError } from '../errors.js';
+import type { Executor } from '../executor.js';
 import { catchInterrupts } from '../interrupt.js';
 import { projectRoot } from '../paths.js';
 import { PiscinaExecutor } from '../pool.js';
@@ -22,6 +25,8 @@ interface TrainCommandOptions extends TrainOptions {
   timeout?: number;
   maxMemoryMb?: number;
   retries: number;
+  backend: 'piscina' | 'bullmq';
+  redis?: string;
 }
 
 function program(): Command {
@@ -106,6 +111,17 @@ function program(): Command {
         .argParser(integer('--retries', 0, 100)),
     )
     .addOption(
+      new Option(
+        '--backend <name>',
+        'where tasks run: piscina (worker threads on this machine) or bullmq (`npm run worker` processes serving a Redis queue; their --concurrency replaces --threads)',
+      )
+        .choices(['piscina', 'bullmq'])
+        .default('piscina'),
+    )
+    .addOption(
+      new Option('--redis <url>', 'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379').argParser(redisUrl),
+    )
+    .addOption(
       new Option('--results-dir <dir>', 'where run folders are written').default(
         resolve(projectRoot, 'results'),
         'results/',
@@ -129,7 +145,8 @@ Examples:
   npm run train -- --split-file ../shared/reference/iris_split_42.json
   npm run train -- --cv 5 --tune
   npm run train -- --model-module ./my-models.mjs --json
-  npm run train -- --timeout 60 --max-memory-mb 512 --retries 1`,
+  npm run train -- --timeout 60 --max-memory-mb 512 --retries 1
+  npm run train -- --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,
     );
 }
 
@@ -137,21 +154,30 @@ export async function main(args: readonly string[]): Promise<number> {
   return guard('train', async () => {
     const options = parse<TrainCommandOptions>(program(), args);
     if (!options) return 0;
+    if (options.redis !== undefined && options.backend !== 'bullmq')
+      throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
+    // Start the workers before loading the rest: they boot and load the models while this thread
+    // loads its own modules and the data. The BullMQ backend retries and times out tasks itself,
+    // on the workers (job attempts with backoff; the clock starts when a worker takes the task).
+    const executor: Executor =
+      options.backend === 'bullmq'
+        ? await (await import('../cluster/executor.js')).connectForTrain(options)
+        : new ReliableExecutor(
+            new PiscinaExecutor({
+              threads: options.threads,
+              ...(options.maxMemoryMb === undefined ? {} : { maxMemoryMb: options.maxMemoryMb }),
+            }),
+            {
+              retries: options.retries,
+              ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout * 1000 }),
+            },
+          );
     const interrupt = catchInterrupts((signal) => {
       if (!options.quiet)
         process.stderr.write(
           `train: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping; writing the report of what finished (press Ctrl-C again to quit at once)\n`,
         );
     });
-    // Start the workers before loading the rest: they boot and load the models while this thread
-    // loads its own modules and the data.
-    const executor = new ReliableExecutor(
-      new PiscinaExecutor({
-        threads: options.threads,
-        ...(options.maxMemoryMb === undefined ? {} : { maxMemoryMb: options.maxMemoryMb }),
-      }),
-      { retries: options.retries, ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout * 1000 }) },
-    );
     try {
       const { train } = await import('../train.js');
       return await train(options, executor, interrupt.signal);
