@@ -77,16 +77,16 @@ export class ReportHtml {
   }
 
   /**
-   * Draws the overview with the models finished so far, and throws it away: the first drawing of
-   * a chart costs ~3x a later one, and this one falls in idle time, the final one does not.
+   * Once: draws the overview with the models finished so far, and throws it away. The first
+   * drawing of a chart costs ~3x a later one; this one falls in idle time, the final one does not.
    */
   private drawProvisional(): void {
     if (this.provisional) return;
     this.provisional = true;
     this.step(async (r) => {
-      this.provisional = false;
       const input = this.finishing ? undefined : overviewChart({ models: this.done });
       if (input) await r.render(input);
+      else this.provisional = false;
     });
   }
 
