@@ -6,7 +6,7 @@
 // edits or adds a model in src/models/ never runs stale code and an unchanged tree costs ~2 ms.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,8 +54,11 @@ const entryPoints = () => [
 export async function build() {
   const { build: esbuild } = await import('esbuild');
   const files = sources();
-  rmSync(outDir, { recursive: true, force: true });
-  await esbuild({
+  // dist/ is rebuilt in place, never emptied first: a process started before this build (a long
+  // run, a bench) may still import a chunk of the earlier one. Chunk names carry a content hash,
+  // so old and new chunks live side by side; old ones go after a day.
+  const result = await esbuild({
+    metafile: true,
     entryPoints: entryPoints(),
     outdir: outDir,
     outbase: root,
@@ -74,8 +77,20 @@ export async function build() {
     },
   });
   await buildChartTemplates(esbuild);
+  removeOldChunks(new Set(Object.keys(result.metafile.outputs).map((path) => resolve(path))));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(stampFile, `${files.map((f) => relative(root, f)).join('\n')}\n`);
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function removeOldChunks(current) {
+  for (const name of readdirSync(outDir)) {
+    const path = join(outDir, name);
+    if (name.endsWith('.js') && !current.has(path) && Date.now() - statSync(path).mtimeMs > DAY_MS) {
+      rmSync(path, { force: true });
+    }
+  }
 }
 
 // Compiles each chart template (src/charts/templates.ts) from Vega-Lite to a Vega runtime dataflow,

@@ -7,12 +7,9 @@ import { hasRedisServer, startRedisServer, startWorkerProcess, type WorkerProces
 import type { Executor } from '../executor.js';
 import { PiscinaExecutor } from '../pool.js';
 import { Scheduler } from '../scheduler.js';
-import { builtinModels } from '../models/index.js';
 import { evaluateModel, type RunPlan } from '../run.js';
-import { stratifiedKFold } from '../split.js';
-import { WORKLOAD } from './cv.js';
+import { cvWorkload } from './cv.js';
 import type { BenchSection } from './section.js';
-import { syntheticDataset } from './synthetic.js';
 
 const THREADS = 2;
 
@@ -26,21 +23,6 @@ async function perTaskMs(executor: Executor, count: number): Promise<number> {
   const ms = (performance.now() - start) / count;
   if (results.some((r) => r.status !== 'ok')) throw new Error('a ping failed');
   return ms;
-}
-
-/** The cv section's workload: 5-fold CV of three models on digits-sized data. */
-function workload(quick: boolean): RunPlan {
-  const dataset = quick ? syntheticDataset(600, 64) : syntheticDataset();
-  const rows = Array.from({ length: dataset.rows }, (_, i) => i);
-  return {
-    dataset,
-    split: { train: rows, test: [] },
-    folds: stratifiedKFold(dataset.labels, rows, dataset.classNames, 5, 42),
-    models: builtinModels.filter((d) => d.id in WORKLOAD).map((d) => ({ ...d, params: WORKLOAD[d.id]! })),
-    seed: 42,
-    tune: false,
-    modules: [],
-  };
 }
 
 /**
@@ -85,7 +67,7 @@ const section: BenchSection = {
       ctx.log(`  piscina ${piscinaMs.toFixed(3)} ms/task, bullmq ${bullmqMs.toFixed(3)} ms/task`);
       ctx.log(`  bullmq / piscina: ${(bullmqMs / piscinaMs).toFixed(1)}x`);
 
-      const plan = workload(ctx.quick);
+      const plan = cvWorkload(ctx.quick);
       const described = `5-fold CV of ${plan.models.map((d) => d.id).join(', ')} (the cv section's parameters) on ${plan.dataset.rows} x ${plan.dataset.cols}`;
       ctx.log(`CV workload (${described}): worker processes of 1 thread each`);
       const local1 = await withExecutor(new PiscinaExecutor({ threads: 1 }), (e) => workloadSeconds(plan, e));

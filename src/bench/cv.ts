@@ -21,6 +21,21 @@ export const WORKLOAD: Record<string, ModelDefinition['params']> = {
   svm: { C: 1, gamma: 'auto', tol: 1e-3, maxPasses: 5, maxIterations: 10000 },
 };
 
+/** The fixed workload: 5-fold CV of three models on digits-sized data (also the bullmq section's). */
+export function cvWorkload(quick: boolean): RunPlan {
+  const dataset = quick ? syntheticDataset(600, 64) : syntheticDataset();
+  const rows = Array.from({ length: dataset.rows }, (_, i) => i);
+  return {
+    dataset,
+    split: { train: rows, test: [] },
+    folds: stratifiedKFold(dataset.labels, rows, dataset.classNames, 5, 42),
+    models: builtinModels.filter((d) => d.id in WORKLOAD).map((d) => ({ ...d, params: WORKLOAD[d.id]! })),
+    seed: 42,
+    tune: false,
+    modules: [],
+  };
+}
+
 async function cvWall(plan: RunPlan, threads: number): Promise<number> {
   const start = performance.now();
   const executor = new PiscinaExecutor({ threads });
@@ -50,18 +65,9 @@ export const section: BenchSection = {
   id: 'cv',
   title: 'Parallel CV: 3 models x 5 folds on digits-sized data (1797 x 64, 10 classes), and dispatch overhead',
   async run({ log, quick }) {
-    const dataset = quick ? syntheticDataset(600, 64) : syntheticDataset();
-    const rows = Array.from({ length: dataset.rows }, (_, i) => i);
+    const plan = cvWorkload(quick);
+    const dataset = plan.dataset;
     const cores = availableParallelism();
-    const plan: RunPlan = {
-      dataset,
-      split: { train: rows, test: [] },
-      folds: stratifiedKFold(dataset.labels, rows, dataset.classNames, 5, 42),
-      models: builtinModels.filter((d) => d.id in WORKLOAD).map((d) => ({ ...d, params: WORKLOAD[d.id]! })),
-      seed: 42,
-      tune: false,
-      modules: [],
-    };
     log(`workload: ${plan.models.map((d) => `${d.id} ${JSON.stringify(d.params)}`).join('; ')}`);
     // Alternate the two settings so drift in machine load hits both alike; keep the best of each.
     const reps = quick ? 1 : 2;

@@ -2,12 +2,11 @@ import { join, resolve } from 'node:path';
 import { guard, useColor } from '../cli/common.js';
 import { Command, Option, parse } from '../cli/options.js';
 import { compareChart } from '../charts/inputs.js';
-import { ChartRenderer } from '../charts/render.js';
+import { writeChartPage } from '../charts/page.js';
 import { compareReports, regressionsBeyond } from '../compare.js';
 import { UsageError } from '../errors.js';
 import { formatCompareHtml, formatCompareText } from '../format/compare.js';
 import { colors } from '../format/console.js';
-import { writeFileAtomic } from '../output.js';
 import { projectRoot } from '../paths.js';
 import { reportSkipped, resolveRun, scanRuns, shown, type Run } from '../runs.js';
 import { InvalidArgumentError } from 'commander';
@@ -132,26 +131,9 @@ export async function main(args: readonly string[]): Promise<number> {
     if (options.html !== false) {
       const file =
         typeof options.html === 'string' ? resolve(options.html) : join(resultsDir, `compare-${a.id}-vs-${b.id}.html`);
-      const input = compareChart(comparison);
-      let chart: string | undefined;
-      let chartError: string | undefined;
-      if (input) {
-        const renderer = new ChartRenderer();
-        try {
-          chart = await renderer.render(input);
-        } catch (error) {
-          chartError = (error as Error).message.split('\n')[0];
-          process.stderr.write(`compare: warning: the page has no chart: ${chartError}\n`);
-        } finally {
-          await renderer.close();
-        }
-      }
-      try {
-        await writeFileAtomic(file, formatCompareHtml(comparison, chart, chartError));
-      } catch (error) {
-        throw new UsageError(`cannot write ${shown(file)}: ${(error as Error).message}`);
-      }
-      process.stdout.write(`\npage: ${shown(file)}\n`);
+      await writeChartPage('compare', file, compareChart(comparison), (chart, chartError) =>
+        formatCompareHtml(comparison, chart, chartError),
+      );
     }
     return failing.length > 0 ? 1 : 0;
   });

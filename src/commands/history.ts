@@ -2,12 +2,11 @@ import { join, resolve } from 'node:path';
 import { guard, useColor } from '../cli/common.js';
 import { Command, integer, Option, parse } from '../cli/options.js';
 import { historyChart } from '../charts/inputs.js';
-import { ChartRenderer } from '../charts/render.js';
+import { writeChartPage } from '../charts/page.js';
 import { UsageError } from '../errors.js';
 import { colors } from '../format/console.js';
 import { formatHistoryHtml, formatHistoryText } from '../format/history.js';
 import { buildHistory, type HistoryMetric } from '../history.js';
-import { writeFileAtomic } from '../output.js';
 import { projectRoot } from '../paths.js';
 import { reportSkipped, scanRuns, shown } from '../runs.js';
 
@@ -80,26 +79,9 @@ export async function main(args: readonly string[]): Promise<number> {
     if (options.html !== false) {
       const file =
         typeof options.html === 'string' ? resolve(options.html) : join(resultsDir, `history-${slug(dataset)}.html`);
-      const input = historyChart(history);
-      let chart: string | undefined;
-      let chartError: string | undefined;
-      if (input) {
-        const renderer = new ChartRenderer();
-        try {
-          chart = await renderer.render(input);
-        } catch (error) {
-          chartError = (error as Error).message.split('\n')[0];
-          process.stderr.write(`history: warning: the page has no chart: ${chartError}\n`);
-        } finally {
-          await renderer.close();
-        }
-      }
-      try {
-        await writeFileAtomic(file, formatHistoryHtml(history, chart, chartError));
-      } catch (error) {
-        throw new UsageError(`cannot write ${shown(file)}: ${(error as Error).message}`);
-      }
-      process.stdout.write(`\npage: ${shown(file)}\n`);
+      await writeChartPage('history', file, historyChart(history), (chart, chartError) =>
+        formatHistoryHtml(history, chart, chartError),
+      );
     }
     return 0;
   });
