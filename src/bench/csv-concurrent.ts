@@ -9,7 +9,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { loadDataset, loadDatasets, resolveDatasetSpec } from '../data/load.js';
 import type { BenchSection } from './section.js';
-import { generateCsv, mb, median, seconds } from './csv-support.js';
+import { generateCsv, mb, seconds } from './csv-support.js';
+import { median } from '../stats.js';
 
 /** Evicts a file from the page cache (GNU dd's nocache), so that reading it waits for the disk. */
 const evict = (path: string) =>

@@ -1,7 +1,8 @@
 // Bar: `npm run inspect` on a 1,000,000-row, 10-feature, 3-class CSV (~100 MB) takes no more time
 // than pandas.read_csv on the same file, side by side, with peak memory under 3x the numeric data.
 import type { BenchSection } from './section.js';
-import { findPandas, generateCsv, mb, measureCommand, measurePandas, median, seconds } from './csv-support.js';
+import { findPython, generateCsv, mb, measureCommand, measurePandas, seconds } from './csv-support.js';
+import { median } from '../stats.js';
 
 const section: BenchSection = {
   id: 'csv-inspect',
@@ -14,7 +15,7 @@ const section: BenchSection = {
     log(
       `generated ${rows} rows x ${file.features} features + label: ${mb(file.bytes)} (numeric data ${mb(numericBytes)})`,
     );
-    const python = await findPandas();
+    const python = await findPython('pandas');
     const inspect: { wallMs: number; peakRss: number }[] = [];
     const pandas: { readCsvMs: number; wallMs: number; peakRss: number }[] = [];
     let unavailable: string | undefined;

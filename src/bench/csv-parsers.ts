@@ -2,7 +2,8 @@
 // every quoted record takes) and with the fast path, in this process, side by side.
 import { readCsv } from '../data/csv.js';
 import type { BenchSection } from './section.js';
-import { generateCsv, mb, median, seconds } from './csv-support.js';
+import { generateCsv, mb, seconds } from './csv-support.js';
+import { median } from '../stats.js';
 
 const section: BenchSection = {
   id: 'csv-parsers',

@@ -98,10 +98,15 @@ ms = (time.perf_counter() - t) * 1000
 print(ms, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, frame.shape[0])
 `;
 
-/** Finds a python3 with pandas: Debian's (/usr/bin/python3, python3-pandas) or the one on PATH. */
-export async function findPandas(): Promise<string | undefined> {
+/**
+ * Finds a python3 that can import `module`: Debian's (/usr/bin/python3 with python3-pandas or
+ * python3-sklearn) first, then the one on PATH (here a pyenv build without either).
+ */
+export async function findPython(module: string): Promise<string | undefined> {
   for (const python of ['/usr/bin/python3', 'python3']) {
-    const ok = await new Promise<boolean>((done) => execFile(python, ['-c', 'import pandas'], (error) => done(!error)));
+    const ok = await new Promise<boolean>((done) =>
+      execFile(python, ['-c', `import ${module}`], (error) => done(!error)),
+    );
     if (ok) return python;
   }
   return undefined;
@@ -125,12 +130,6 @@ export async function measurePandas(python: string | undefined, path: string): P
   const [readCsvMs, peakRss] = output.trim().split(/\s+/).map(Number) as [number, number];
   return { available: true, readCsvMs, wallMs, peakRss, python };
 }
-
-export const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -4,7 +4,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchSection } from './section.js';
-import { generateCsv, mb, measureCommand, median, seconds } from './csv-support.js';
+import { generateCsv, mb, measureCommand, seconds } from './csv-support.js';
+import { median } from '../stats.js';
 
 // Fit and predict in one pass over the rows: the bench measures the data's memory, not a model's.
 const NEAREST_CENTROID = `

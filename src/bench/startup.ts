@@ -1,10 +1,11 @@
 // Issue 2's speed bar: the whole `npm run train` process against the Python original (the seeds'
 // multiprocessing.Pool example), run alternately in the same loop so both see the same machine.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import { median } from '../stats.js';
+import { findPython } from './csv-support.js';
 import type { BenchSection } from './section.js';
 
 // The seeds' "Parallelizing Model Training" example, as published.
@@ -38,14 +39,6 @@ if __name__ == '__main__':
     main()
 `;
 
-/** A Python with scikit-learn: Debian's (apt-get install python3-sklearn) or whatever is on PATH. */
-function findPython(): string | undefined {
-  for (const candidate of ['/usr/bin/python3', 'python3']) {
-    if (spawnSync(candidate, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0) return candidate;
-  }
-  return undefined;
-}
-
 function wall(command: string, args: string[], cwd: string): number {
   const start = performance.now();
   execFileSync(command, args, { cwd, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
@@ -61,7 +54,7 @@ export const section: BenchSection = {
     const trainArgs = ['--quiet', '--results-dir', results];
     // One run first so that the bundle is built and the disk cache warm for both sides.
     wall('npm', ['run', '-s', 'train', '--', ...trainArgs], projectRoot);
-    const python = findPython();
+    const python = await findPython('sklearn');
     const script = join(scratch, 'original.py');
     writeFileSync(script, ORIGINAL);
     if (python) wall(python, [script], scratch);
