@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import { projectRoot } from '../paths.js';
 
 export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -45,6 +47,13 @@ export const commaList = (value: string, previous: string[] = []) => [
 ];
 
 export const defaultThreads = () => availableParallelism();
+
+/** `--results-dir`, the same default for every command: results/ in the project. */
+export const resultsDirOption = (description: string) =>
+  new Option('--results-dir <dir>', description).default(resolve(projectRoot, 'results'), 'results/');
+
+export const noColorOption = () =>
+  new Option('--no-color', 'plain output even on a terminal (NO_COLOR is honoured too)');
 
 /**
  * Parses argv with commander, turning its errors into UsageError (exit 2). Returns undefined when

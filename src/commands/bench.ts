@@ -1,12 +1,11 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BenchSection } from '../bench/section.js';
 import { guard } from '../cli/common.js';
-import { Command, commaList, Option, parse } from '../cli/options.js';
+import { Command, commaList, Option, parse, resultsDirOption } from '../cli/options.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../output.js';
-import { projectRoot } from '../paths.js';
 
 // Sections load lazily so `--only` runs just what it names.
 const sections: Record<string, () => Promise<BenchSection>> = {
@@ -37,12 +36,7 @@ function program(): Command {
       ),
     )
     .addOption(new Option('--quick', 'smaller workloads for a quick look; not the reference figures'))
-    .addOption(
-      new Option('--results-dir <dir>', 'where the bench file is written').default(
-        resolve(projectRoot, 'results'),
-        'results/',
-      ),
-    )
+    .addOption(resultsDirOption('where the bench file is written'))
     .helpOption('-h, --help', 'show this help');
 }
 

@@ -1,13 +1,12 @@
 import { join, resolve } from 'node:path';
 import { guard, useColor } from '../cli/common.js';
-import { Command, Option, parse } from '../cli/options.js';
+import { Command, Option, parse, noColorOption, resultsDirOption } from '../cli/options.js';
 import { compareChart } from '../charts/inputs.js';
 import { writeChartPage } from '../charts/page.js';
 import { compareReports, regressionsBeyond } from '../compare.js';
 import { UsageError } from '../errors.js';
 import { formatCompareHtml, formatCompareText } from '../format/compare.js';
 import { colors } from '../format/console.js';
-import { projectRoot } from '../paths.js';
 import { reportSkipped, resolveRun, scanRuns, shown, type Run } from '../runs.js';
 import { InvalidArgumentError } from 'commander';
 
@@ -52,10 +51,8 @@ function program(): Command {
     )
     .addOption(new Option('--html <file>', 'where to write the page (default: <results-dir>/compare-<A>-vs-<B>.html)'))
     .addOption(new Option('--no-html', 'write no page'))
-    .addOption(
-      new Option('--results-dir <dir>', 'where run folders are').default(resolve(projectRoot, 'results'), 'results/'),
-    )
-    .addOption(new Option('--no-color', 'plain output even on a terminal (NO_COLOR is honoured too)'))
+    .addOption(resultsDirOption('where run folders are'))
+    .addOption(noColorOption())
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',

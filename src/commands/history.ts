@@ -1,13 +1,12 @@
 import { join, resolve } from 'node:path';
 import { guard, useColor } from '../cli/common.js';
-import { Command, integer, Option, parse } from '../cli/options.js';
+import { Command, integer, Option, parse, noColorOption, resultsDirOption } from '../cli/options.js';
 import { historyChart } from '../charts/inputs.js';
 import { writeChartPage } from '../charts/page.js';
 import { UsageError } from '../errors.js';
 import { colors } from '../format/console.js';
 import { formatHistoryHtml, formatHistoryText } from '../format/history.js';
 import { buildHistory, type HistoryMetric } from '../history.js';
-import { projectRoot } from '../paths.js';
 import { reportSkipped, scanRuns, shown } from '../runs.js';
 
 interface HistoryOptions extends Record<string, unknown> {
@@ -33,10 +32,8 @@ function program(): Command {
     .addOption(new Option('--last <n>', 'only the latest n runs').argParser(integer('--last', 1)))
     .addOption(new Option('--html <file>', 'where to write the page (default: <results-dir>/history-<data set>.html)'))
     .addOption(new Option('--no-html', 'write no page'))
-    .addOption(
-      new Option('--results-dir <dir>', 'where run folders are').default(resolve(projectRoot, 'results'), 'results/'),
-    )
-    .addOption(new Option('--no-color', 'plain output even on a terminal (NO_COLOR is honoured too)'))
+    .addOption(resultsDirOption('where run folders are'))
+    .addOption(noColorOption())
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',

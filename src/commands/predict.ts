@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
 import { guard } from '../cli/common.js';
 import { delimiterOption } from '../cli/data-options.js';
-import { collect, Command, Option, parse } from '../cli/options.js';
-import { projectRoot } from '../paths.js';
+import { collect, Command, Option, parse, resultsDirOption } from '../cli/options.js';
 import type { PredictOptions } from '../predict.js';
 
 function program(): Command {
@@ -27,9 +25,7 @@ function program(): Command {
         'the ES module that defined the model, when it is not built in (as given to train); repeatable',
       ).argParser(collect),
     )
-    .addOption(
-      new Option('--results-dir <dir>', 'where run folders are').default(resolve(projectRoot, 'results'), 'results/'),
-    )
+    .addOption(resultsDirOption('where run folders are'))
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',

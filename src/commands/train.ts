@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { guard } from '../cli/common.js';
 import { addCsvOptions, datasetOption } from '../cli/data-options.js';
 import {
@@ -11,12 +10,13 @@ import {
   Option,
   parse,
   positiveSeconds,
+  noColorOption,
+  resultsDirOption,
 } from '../cli/options.js';
 import { redisUrl } from '../cluster/url.js';
 import { UsageError } from '../errors.js';
 import type { Executor } from '../executor.js';
 import { catchInterrupts } from '../interrupt.js';
-import { projectRoot } from '../paths.js';
 import { PiscinaExecutor } from '../pool.js';
 import { ReliableExecutor } from '../reliability.js';
 import type { TrainOptions } from '../train.js';
@@ -121,15 +121,10 @@ function program(): Command {
     .addOption(
       new Option('--redis <url>', 'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379').argParser(redisUrl),
     )
-    .addOption(
-      new Option('--results-dir <dir>', 'where run folders are written').default(
-        resolve(projectRoot, 'results'),
-        'results/',
-      ),
-    )
+    .addOption(resultsDirOption('where run folders are written'))
     .addOption(new Option('--json', 'print report.json to stdout instead of the leaderboard'))
     .addOption(new Option('--quiet', 'print nothing but errors and, with --json, the report'))
-    .addOption(new Option('--no-color', 'plain output even on a terminal (NO_COLOR is honoured too)'))
+    .addOption(noColorOption())
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',
