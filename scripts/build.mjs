@@ -1,4 +1,4 @@
-// Bundles the commands (src/commands/*.ts) and the worker entry (workers/worker.ts) into dist/ with
+// Bundles the commands (src/commands/*.ts) and the worker entry (workers/pool-thread.ts) into dist/ with
 // esbuild; type-checking is `npm run typecheck`. The runner executes bundled JS because worker
 // threads on Node 20 cannot load .ts, a TypeScript loader costs ~300 ms per process start, and
 // one bundle loads in ~27 ms where the same modules as separate files take ~95 ms.
@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sourceDirs = ['src', 'workers'];
+const sourceDirs = ['src', 'workers', 'bench'];
 const outDir = join(root, 'dist');
 const stampFile = join(outDir, '.build-stamp');
 
@@ -43,9 +43,9 @@ function isStale(files) {
 }
 
 const entryPoints = () => [
-  join(root, 'workers/worker.ts'),
+  join(root, 'workers/pool-thread.ts'),
   // The thread that parses a large CSV file (src/data/load.ts).
-  join(root, 'workers/loader.ts'),
+  join(root, 'workers/csv-thread.ts'),
   ...readdirSync(join(root, 'src/commands'))
     .filter((name) => name.endsWith('.ts'))
     .map((name) => join(root, 'src/commands', name)),

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { BullmqExecutor } from '../src/cluster/executor.js';
+import { BullmqExecutor } from '../src/execution/bullmq/coordinator.js';
 import { loadIris } from '../src/data/iris.js';
-import { toDataRef } from '../src/run.js';
-import type { TrainTask } from '../src/types.js';
-import { startCluster } from './cluster.js';
-import { fixture } from './helpers.js';
+import { toDataRef } from '../src/train/evaluate-model.js';
+import type { TrainTask } from '../src/execution/protocol.js';
+import { startCluster } from './support/cluster.js';
+import { fixture } from './support/helpers.js';
 
 const data = toDataRef(loadIris());
 const slow = (delayMs: number): TrainTask => ({

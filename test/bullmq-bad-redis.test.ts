@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from './helpers.js';
+import { runCli, tempDir } from './support/helpers.js';
 
 /** A loopback port nothing listens on. */
 function closedPort(): Promise<number> {

@@ -3,8 +3,8 @@
 // one that runs out of heap (the worker's --max-memory-mb); the worker process survives them all.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outcome, startCluster } from './cluster.js';
-import { fixture, tempDir, train } from './helpers.js';
+import { outcome, startCluster } from './support/cluster.js';
+import { fixture, tempDir, train } from './support/helpers.js';
 
 const faulty = fixture('models/faulty.mjs');
 const marker = () => join(tempDir('trainpool-marker-'), 'crashed');

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startCluster } from './cluster.js';
-import { fixture, tempDir, train } from './helpers.js';
-import { listResults, readReport, start, waitUntil } from './process-helpers.js';
+import { startCluster } from './support/cluster.js';
+import { fixture, tempDir, train } from './support/helpers.js';
+import { listResults, readReport, start, waitUntil } from './support/processes.js';
 
 describe('Ctrl-C on a --backend bullmq coordinator', () => {
   it('writes the partial report, exits 130, and takes the run out of Redis and off the worker', async () => {

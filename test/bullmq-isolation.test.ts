@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { outcome, startCluster } from './cluster.js';
-import { train } from './helpers.js';
+import { outcome, startCluster } from './support/cluster.js';
+import { train } from './support/helpers.js';
 
 describe('--backend bullmq: two coordinators on one Redis at the same time', () => {
   it('each gets its own results (equal to its local run), and neither leaves jobs behind', async () => {

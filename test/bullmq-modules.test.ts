@@ -1,8 +1,8 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { localModulePath, portableModulePath } from '../src/cluster/modules.js';
-import { fixture, root, tempDir } from './helpers.js';
+import { localModulePath, portableModulePath } from '../src/execution/bullmq/modules.js';
+import { fixture, root, tempDir } from './support/helpers.js';
 
 describe('--model-module paths between a coordinator and workers on other machines', () => {
   it('a module inside the clone travels as a path relative to the clone and resolves in the worker’s clone', () => {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startCluster } from './cluster.js';
-import { fixture, train } from './helpers.js';
+import { startCluster } from './support/cluster.js';
+import { fixture, train } from './support/helpers.js';
 
 describe('--backend bullmq: Redis goes away mid-run', () => {
   it('the coordinator reports the unfinished tasks as failed with one clear line; the worker stops', async () => {

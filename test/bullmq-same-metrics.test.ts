@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { outcome, startCluster } from './cluster.js';
-import { fixture, train } from './helpers.js';
+import { outcome, startCluster } from './support/cluster.js';
+import { fixture, train } from './support/helpers.js';
 
 describe('--backend bullmq: a CV run on two worker processes through a real redis-server', () => {
   it('gives exactly the metrics, predictions and folds of the same run on the local pool', async () => {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { outcome, startCluster } from './cluster.js';
-import { fixture, train } from './helpers.js';
+import { outcome, startCluster } from './support/cluster.js';
+import { fixture, train } from './support/helpers.js';
 
 // Quick stalled-job recovery for the test: locks last 4 s, every worker looks for stalled jobs
 // each second (the defaults are 30 s each).

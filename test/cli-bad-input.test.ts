@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, train } from './helpers.js';
+import { fixture, train } from './support/helpers.js';
 
 describe('bad command-line input: one line, exit status 2, nothing written', () => {
   it.each([

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
 import { builtinModels } from '../src/models/index.js';
-import { runCli, tempDir, train } from './helpers.js';
+import { runCli, tempDir, train } from './support/helpers.js';
 
 describe('npm run train, end to end', () => {
   it('trains every model, prints a leaderboard and writes a valid report, model files and report.md', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixture, train } from './helpers.js';
+import { fixture, train } from './support/helpers.js';
 
 describe('a model that throws, loaded with --model-module, on the real piscina pool', () => {
   it('becomes a failed row with its message; the other models still finish; exit status 1', async () => {

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ModelReport, Report } from '../src/report.js';
-import { fixture, runCli, tempDir, train } from './helpers.js';
+import type { ModelReport, Report } from '../src/results/report.js';
+import { fixture, runCli, tempDir, train } from './support/helpers.js';
 
 const faulty = fixture('models/faulty.mjs');
 const healthy = ['logistic-regression', 'random-forest', 'svm'];

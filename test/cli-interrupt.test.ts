@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { SAME_INTERRUPT_MS } from '../src/interrupt.js';
-import { fixture, tempDir } from './helpers.js';
-import { listResults, readReport, start, waitUntil } from './process-helpers.js';
+import { SAME_INTERRUPT_MS } from '../src/train/interrupt.js';
+import { fixture, tempDir } from './support/helpers.js';
+import { listResults, readReport, start, waitUntil } from './support/processes.js';
 
 const faulty = fixture('models/faulty.mjs');
 

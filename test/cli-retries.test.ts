@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, tempDir, train } from './helpers.js';
+import { fixture, tempDir, train } from './support/helpers.js';
 
 const faulty = fixture('models/faulty.mjs');
 const marker = () => join(tempDir('trainpool-marker-'), 'crashed');

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { parseReport } from '../src/report-schema.js';
-import { tempDir } from './helpers.js';
-import { listResults, start } from './process-helpers.js';
+import { parseReport } from '../src/results/schema.js';
+import { tempDir } from './support/helpers.js';
+import { listResults, start } from './support/processes.js';
 
 const args = (resultsDir: string) => ['--results-dir', resultsDir, '--quiet', '--cv', '3'];
 

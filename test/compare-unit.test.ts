@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareReports, regressionsBeyond } from '../src/compare.js';
-import { parseReport } from '../src/report-schema.js';
-import type { Report } from '../src/report.js';
-import { runCli, tempDir } from './helpers.js';
+import { compareReports, regressionsBeyond } from '../src/results/compare.js';
+import { parseReport } from '../src/results/schema.js';
+import type { Report } from '../src/results/report.js';
+import { runCli, tempDir } from './support/helpers.js';
 
 describe('compareReports on edge cases', () => {
   it('a model that failed in B is a regression beyond any threshold; a model in one run only is noted, not a regression', async () => {

@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseReport } from '../src/report-schema.js';
-import type { Report } from '../src/report.js';
-import { runCli, tempDir } from './helpers.js';
+import { parseReport } from '../src/results/schema.js';
+import type { Report } from '../src/results/report.js';
+import { runCli, tempDir } from './support/helpers.js';
 
 const readRun = (dir: string, id: string) => parseReport(readFileSync(join(dir, id, 'report.json'), 'utf8'));
 const points = (a: number, b: number) => {

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { root, tempDir } from './helpers.js';
-import { listResults, readReport, start } from './process-helpers.js';
+import { root, tempDir } from './support/helpers.js';
+import { listResults, readReport, start } from './support/processes.js';
 
 /**
  * A copy of the project without dist/, so that a rebuild there cannot disturb the other test
@@ -14,7 +14,7 @@ import { listResults, readReport, start } from './process-helpers.js';
  */
 function projectCopy(): string {
   const copy = tempDir('trainpool-copy-');
-  for (const part of ['package.json', 'scripts', 'src', 'workers'])
+  for (const part of ['package.json', 'scripts', 'src', 'workers', 'bench', 'test/support'])
     cpSync(join(root, part), join(copy, part), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
   return copy;

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli, train } from './helpers.js';
+import { fixture, runCli, train } from './support/helpers.js';
 
 const csv = (name: string) => fixture(`csv/${name}`);
 // Messages name the file as the user wrote it; the tests pass absolute paths.

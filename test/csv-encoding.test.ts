@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../src/data/csv.js';
-import { fixture, train } from './helpers.js';
+import { fixture, train } from './support/helpers.js';
 
 describe('categorical features and missing values', () => {
   it('one-hot encodes a text column in its place, says so in the report, and trains on it', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../src/report.js';
-import { fixture, root, train } from './helpers.js';
+import type { Report } from '../src/results/report.js';
+import { fixture, root, train } from './support/helpers.js';
 
 // What a run computes from its data: equal for equal data, whatever the file looked like.
 const outcome = (report: Report) => ({

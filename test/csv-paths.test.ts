@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CsvOptions, readCsv } from '../src/data/csv.js';
 import { loadDatasets, resolveDatasetSpec } from '../src/data/load.js';
-import { fixture, root } from './helpers.js';
+import { fixture, root } from './support/helpers.js';
 
 // Records without quotes take the byte-level fast path; csv-parse reads the others. Both must
 // read every file alike, to the last bit of every number, and refuse bad ones with one message.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixture, train } from './helpers.js';
+import { fixture, train } from './support/helpers.js';
 
 // Synthetic files with the shapes and header names of scikit-learn's wine (13 features, string
 // labels, 3 classes) and digits (64 features, numeric labels, 10 classes) data sets.

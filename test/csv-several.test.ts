@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseReport } from '../src/report-schema.js';
-import type { Report } from '../src/report.js';
-import { fixture, runCli, tempDir } from './helpers.js';
+import { parseReport } from '../src/results/schema.js';
+import type { Report } from '../src/results/report.js';
+import { fixture, runCli, tempDir } from './support/helpers.js';
 
 describe('several data sets in one run', () => {
   it('trains every model on each through one pool and writes a run folder per data set', async () => {

@@ -1,8 +1,8 @@
 // 5-fold CV on scikit-learn's exact StratifiedKFold(5, shuffle=True, random_state=42) folds of
 // iris (../shared/reference, copied to test/fixtures), against its figures on the same folds.
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../src/report.js';
-import { fixture, train } from './helpers.js';
+import type { Report } from '../src/results/report.js';
+import { fixture, train } from './support/helpers.js';
 
 // scikit-learn, standardized inside the fold where our definition standardizes (README table).
 const sklearn: Record<string, number> = { 'logistic-regression': 0.9533, 'random-forest': 0.9467, svm: 0.96 };

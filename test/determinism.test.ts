@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../src/report.js';
-import { train } from './helpers.js';
+import type { Report } from '../src/results/report.js';
+import { train } from './support/helpers.js';
 
 const outcome = (report: Report | undefined) =>
   report!.models.map((m) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
 import { UsageError } from '../src/errors.js';
-import { foldTrainRows, stratifiedKFold, stratifiedSplit, validateFolds } from '../src/split.js';
+import { foldTrainRows, stratifiedKFold, stratifiedSplit, validateFolds } from '../src/ml/split.js';
 
 const iris = loadIris();
 const { train } = stratifiedSplit(iris.labels, iris.classNames, 0.2, 42);

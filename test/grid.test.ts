@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandGrid, pickBest } from '../src/grid.js';
+import { expandGrid, pickBest } from '../src/ml/grid.js';
 
 describe('expandGrid', () => {
   it('yields every combination over the defaults, the last parameter varying fastest', () => {

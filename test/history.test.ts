@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseReport } from '../src/report-schema.js';
-import type { Report } from '../src/report.js';
-import { runCli, tempDir } from './helpers.js';
+import { parseReport } from '../src/results/schema.js';
+import type { Report } from '../src/results/report.js';
+import { runCli, tempDir } from './support/helpers.js';
 
 describe('npm run history', () => {
   const dir = tempDir();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Inspection } from '../src/inspect.js';
-import { fixture, runCli } from './helpers.js';
+import type { Inspection } from '../src/data/inspect.js';
+import { fixture, runCli } from './support/helpers.js';
 
 describe('npm run inspect', () => {
   it('prints shape, column types, class counts and missing cells without training', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, confusionMatrix } from '../src/metrics.js';
+import { computeMetrics, confusionMatrix } from '../src/ml/metrics.js';
 
 describe('metrics against hand-computed cases', () => {
   // true:  a a a b b c

@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
 import { builtinModels } from '../src/models/index.js';
-import { applyScaler, fitScaler } from '../src/preprocess.js';
-import { stratifiedSplit } from '../src/split.js';
-import { gatherLabels, gatherRows } from '../src/task.js';
-import { toDataRef } from '../src/run.js';
+import { applyScaler, fitScaler } from '../src/ml/preprocess.js';
+import { stratifiedSplit } from '../src/ml/split.js';
+import { gatherLabels, gatherRows } from '../src/execution/run-task.js';
+import { toDataRef } from '../src/train/evaluate-model.js';
 
 const iris = loadIris();
 const data = toDataRef(iris);

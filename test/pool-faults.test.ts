@@ -3,12 +3,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
 import { builtinModels } from '../src/models/index.js';
-import { PiscinaExecutor } from '../src/pool.js';
-import { ReliableExecutor } from '../src/reliability.js';
-import { toDataRef } from '../src/run.js';
-import { stratifiedSplit } from '../src/split.js';
-import type { TrainTask } from '../src/types.js';
-import { fixture } from './helpers.js';
+import { PiscinaExecutor } from '../src/execution/piscina.js';
+import { ReliableExecutor } from '../src/execution/reliability.js';
+import { toDataRef } from '../src/train/evaluate-model.js';
+import { stratifiedSplit } from '../src/ml/split.js';
+import type { TrainTask } from '../src/execution/protocol.js';
+import { fixture } from './support/helpers.js';
 
 const iris = loadIris();
 const { train, test } = stratifiedSplit(iris.labels, iris.classNames, 0.2, 42);

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, root, runCli, tempDir, train } from './helpers.js';
+import { fixture, root, runCli, tempDir, train } from './support/helpers.js';
 
 /** The file's lines of the given data rows (0-based), under its header. */
 function rowsOf(file: string, rows: readonly number[]): string {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { root, runCli, tempDir } from './helpers.js';
+import { root, runCli, tempDir } from './support/helpers.js';
 
 /** Runs `npm run train` on a real pseudo-terminal (util-linux `script`), as a person at a terminal would. */
 function trainOnTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {

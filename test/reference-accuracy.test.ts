@@ -1,6 +1,6 @@
 // Accuracy bars against scikit-learn's figures in ../shared/reference (copied to test/fixtures).
 import { describe, expect, it } from 'vitest';
-import { fixture, train } from './helpers.js';
+import { fixture, train } from './support/helpers.js';
 
 const accuracies = (report: Awaited<ReturnType<typeof train>>['report']) =>
   Object.fromEntries(report!.models.map((m) => [m.id, m.status === 'ok' ? m.metrics!.accuracy : -1]));

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinModels } from '../src/models/index.js';
-import { createRegistry, selectModels } from '../src/registry.js';
-import { root } from './helpers.js';
+import { createRegistry, selectModels } from '../src/models/registry.js';
+import { root } from './support/helpers.js';
 
 describe('model registry', () => {
   it('lists every file in src/models/, in sorted order', async () => {

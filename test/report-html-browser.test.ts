@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { train } from './helpers.js';
+import { train } from './support/helpers.js';
 
 // Debian's chromium (installed by .ci/run); playwright's own browser download fails here.
 const CHROMIUM = '/usr/bin/chromium';

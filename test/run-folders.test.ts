@@ -5,8 +5,8 @@ import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimRunId, removeStaleStaging, writeRunFolder } from '../src/output.js';
-import { tempDir } from './helpers.js';
+import { claimRunId, removeStaleStaging, writeRunFolder } from '../src/results/write.js';
+import { tempDir } from './support/helpers.js';
 
 /** The pid of a process that has ended. */
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;

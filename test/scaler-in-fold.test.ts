@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
-import { applyScaler, fitScaler } from '../src/preprocess.js';
-import { foldTrainRows, stratifiedKFold } from '../src/split.js';
-import { gatherRows } from '../src/task.js';
-import { toDataRef } from '../src/run.js';
-import { fixture, train } from './helpers.js';
+import { applyScaler, fitScaler } from '../src/ml/preprocess.js';
+import { foldTrainRows, stratifiedKFold } from '../src/ml/split.js';
+import { gatherRows } from '../src/execution/run-task.js';
+import { toDataRef } from '../src/train/evaluate-model.js';
+import { fixture, train } from './support/helpers.js';
 
 describe('preprocessing is fitted on each training fold only', () => {
   it('the probe model sees exactly standardized training rows in every fold and the final fit', async () => {

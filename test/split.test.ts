@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
 import { UsageError } from '../src/errors.js';
-import { stratifiedSplit, validateSplit } from '../src/split.js';
+import { stratifiedSplit, validateSplit } from '../src/ml/split.js';
 
 const iris = loadIris();
 const split = (seed = 42, testSize = 0.2) => stratifiedSplit(iris.labels, iris.classNames, testSize, seed);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { builtinModels } from '../src/models/index.js';
-import { expandGrid } from '../src/grid.js';
-import type { Report } from '../src/report.js';
-import { train } from './helpers.js';
+import { expandGrid } from '../src/ml/grid.js';
+import type { Report } from '../src/results/report.js';
+import { train } from './support/helpers.js';
 
 describe('--tune', () => {
   it('scores every grid candidate by CV, refits the best and reports all of them, identically at any thread count', async () => {

@@ -1,8 +1,8 @@
 // What each chart shows, as plain data for a template in src/charts/templates.ts. Pure functions
 // of reports; drawing is src/charts/render.ts.
-import type { Comparison } from '../compare.js';
-import type { History } from '../history.js';
-import { rankModels, type OkModelReport, type Report } from '../report.js';
+import type { Comparison } from '../results/compare.js';
+import type { History } from '../results/history.js';
+import { rankModels, type OkModelReport, type Report } from '../results/report.js';
 import type { TemplateName } from './templates.js';
 
 export interface ChartInput {

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import type * as Vega from 'vega';
-import { writeFileAtomic } from '../output.js';
+import { writeFileAtomic } from '../results/write.js';
 import { projectRoot } from '../paths.js';
 
 export type VegaLib = Pick<typeof Vega, 'View'>;

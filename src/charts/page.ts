@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
-import { writeFileAtomic } from '../output.js';
-import { shown } from '../runs.js';
+import { writeFileAtomic } from '../results/write.js';
+import { shown } from '../results/read.js';
 import { ChartRenderer } from './render.js';
 
 type ChartInput = Parameters<ChartRenderer['render']>[0];

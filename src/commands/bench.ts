@@ -1,22 +1,22 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchSection } from '../bench/section.js';
+import type { BenchSection } from '../../bench/section.js';
 import { guard } from '../cli/common.js';
 import { Command, commaList, Option, parse, resultsDirOption } from '../cli/options.js';
 import { UsageError } from '../errors.js';
-import { writeFileAtomic } from '../output.js';
+import { writeFileAtomic } from '../results/write.js';
 
 // Sections load lazily so `--only` runs just what it names.
 const sections: Record<string, () => Promise<BenchSection>> = {
-  startup: async () => (await import('../bench/startup.js')).section,
-  cv: async () => (await import('../bench/cv.js')).section,
-  soak: async () => (await import('../bench/soak.js')).default,
-  'csv-inspect': async () => (await import('../bench/csv-inspect.js')).default,
-  'csv-parsers': async () => (await import('../bench/csv-parsers.js')).default,
-  'csv-threads-memory': async () => (await import('../bench/csv-threads-memory.js')).default,
-  'csv-concurrent': async () => (await import('../bench/csv-concurrent.js')).default,
-  bullmq: async () => (await import('../bench/bullmq.js')).default,
+  startup: async () => (await import('../../bench/startup.js')).section,
+  cv: async () => (await import('../../bench/cv.js')).section,
+  soak: async () => (await import('../../bench/soak.js')).default,
+  'csv-inspect': async () => (await import('../../bench/csv-inspect.js')).default,
+  'csv-parsers': async () => (await import('../../bench/csv-parsers.js')).default,
+  'csv-threads-memory': async () => (await import('../../bench/csv-threads-memory.js')).default,
+  'csv-concurrent': async () => (await import('../../bench/csv-concurrent.js')).default,
+  bullmq: async () => (await import('../../bench/bullmq.js')).default,
 };
 
 interface BenchOptions extends Record<string, unknown> {

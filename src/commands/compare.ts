@@ -3,11 +3,11 @@ import { guard, useColor } from '../cli/common.js';
 import { Command, Option, parse, noColorOption, resultsDirOption } from '../cli/options.js';
 import { compareChart } from '../charts/inputs.js';
 import { writeChartPage } from '../charts/page.js';
-import { compareReports, regressionsBeyond } from '../compare.js';
+import { compareReports, regressionsBeyond } from '../results/compare.js';
 import { UsageError } from '../errors.js';
 import { formatCompareHtml, formatCompareText } from '../format/compare.js';
 import { colors } from '../format/console.js';
-import { reportSkipped, resolveRun, scanRuns, shown, type Run } from '../runs.js';
+import { reportSkipped, resolveRun, scanRuns, shown, type Run } from '../results/read.js';
 import { InvalidArgumentError } from 'commander';
 
 interface CompareOptions extends Record<string, unknown> {

@@ -6,8 +6,8 @@ import { writeChartPage } from '../charts/page.js';
 import { UsageError } from '../errors.js';
 import { colors } from '../format/console.js';
 import { formatHistoryHtml, formatHistoryText } from '../format/history.js';
-import { buildHistory, type HistoryMetric } from '../history.js';
-import { reportSkipped, scanRuns, shown } from '../runs.js';
+import { buildHistory, type HistoryMetric } from '../results/history.js';
+import { reportSkipped, scanRuns, shown } from '../results/read.js';
 
 interface HistoryOptions extends Record<string, unknown> {
   dataset?: string;

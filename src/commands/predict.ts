@@ -1,7 +1,7 @@
 import { guard } from '../cli/common.js';
 import { delimiterOption } from '../cli/data-options.js';
 import { collect, Command, Option, parse, resultsDirOption } from '../cli/options.js';
-import type { PredictOptions } from '../predict.js';
+import type { PredictOptions } from '../results/predict.js';
 
 function program(): Command {
   return new Command('npm run predict --')
@@ -42,7 +42,7 @@ export async function main(args: readonly string[]): Promise<number> {
   return guard('predict', async () => {
     const options = parse<PredictOptions>(program(), args);
     if (!options) return 0;
-    const { predict } = await import('../predict.js');
+    const { predict } = await import('../results/predict.js');
     return predict(options);
   });
 }

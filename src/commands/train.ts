@@ -13,13 +13,13 @@ import {
   noColorOption,
   resultsDirOption,
 } from '../cli/options.js';
-import { redisUrl } from '../cluster/url.js';
+import { redisUrl } from '../execution/bullmq/redis-url.js';
 import { UsageError } from '../errors.js';
-import type { Executor } from '../executor.js';
-import { catchInterrupts } from '../interrupt.js';
-import { PiscinaExecutor } from '../pool.js';
-import { ReliableExecutor } from '../reliability.js';
-import type { TrainOptions } from '../train.js';
+import type { Executor } from '../execution/executor.js';
+import { catchInterrupts } from '../train/interrupt.js';
+import { PiscinaExecutor } from '../execution/piscina.js';
+import { ReliableExecutor } from '../execution/reliability.js';
+import type { TrainOptions } from '../train/train.js';
 
 interface TrainCommandOptions extends TrainOptions {
   timeout?: number;
@@ -156,7 +156,7 @@ export async function main(args: readonly string[]): Promise<number> {
     // on the workers (job attempts with backoff; the clock starts when a worker takes the task).
     const executor: Executor =
       options.backend === 'bullmq'
-        ? await (await import('../cluster/executor.js')).connectForTrain(options)
+        ? await (await import('../execution/bullmq/coordinator.js')).connectForTrain(options)
         : new ReliableExecutor(
             new PiscinaExecutor({
               threads: options.threads,
@@ -174,7 +174,7 @@ export async function main(args: readonly string[]): Promise<number> {
         );
     });
     try {
-      const { train } = await import('../train.js');
+      const { train } = await import('../train/train.js');
       return await train(options, executor, interrupt.signal);
     } finally {
       await executor.close();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { guard } from '../cli/common.js';
 import { collect, Command, defaultThreads, integer, Option, parse } from '../cli/options.js';
-import { redisUrl } from '../cluster/url.js';
+import { redisUrl } from '../execution/bullmq/redis-url.js';
 
 interface WorkerFlags extends Record<string, unknown> {
   redis: string;
@@ -72,7 +72,7 @@ export async function main(args: readonly string[]): Promise<number> {
   return guard('worker', async () => {
     const flags = parse<WorkerFlags>(program(), args);
     if (!flags) return 0;
-    const { startWorker } = await import('../cluster/worker.js');
+    const { startWorker } = await import('../execution/bullmq/worker-process.js');
     const worker = await startWorker({
       url: flags.redis,
       concurrency: flags.concurrency,

@@ -64,7 +64,7 @@ function nameOf(file: string): string {
 }
 
 function loaderPath(): string {
-  const path = join(projectRoot, 'dist/workers/loader.js');
+  const path = join(projectRoot, 'dist/workers/csv-thread.js');
   if (!existsSync(path)) throw new Error(`loader not built: ${path} is missing; run \`node scripts/build.mjs\``);
   return path;
 }

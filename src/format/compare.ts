@@ -1,7 +1,7 @@
 // A comparison of two runs, for the console and as a page. Pure.
 import { MARKERS } from '../charts/inputs.js';
-import type { Comparison, MetricDelta, MetricName, ModelComparison } from '../compare.js';
-import type { Report } from '../report.js';
+import type { Comparison, MetricDelta, MetricName, ModelComparison } from '../results/compare.js';
+import type { Report } from '../results/report.js';
 import type { Colors } from './console.js';
 import { esc, page, raw, swatch, table, type Cell, type Column } from './html-page.js';
 import { fixed, ms } from './text.js';

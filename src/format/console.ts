@@ -1,5 +1,5 @@
 import picocolors from 'picocolors';
-import type { ModelReport, Report } from '../report.js';
+import type { ModelReport, Report } from '../results/report.js';
 import { cvText, fixed, leaderboardRows, ms } from './text.js';
 
 export type Colors = ReturnType<typeof picocolors.createColors>;

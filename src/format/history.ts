@@ -1,5 +1,5 @@
 // A data set's history, for the console and as a page. Pure.
-import type { History } from '../history.js';
+import type { History } from '../results/history.js';
 import type { Colors } from './console.js';
 import { code, esc, page, raw, table, type Cell, type Column } from './html-page.js';
 import { fixed } from './text.js';

@@ -1,4 +1,4 @@
-import type { ModelReport, Report } from '../report.js';
+import type { ModelReport, Report } from '../results/report.js';
 import { fixed, leaderboardRows, ms } from './text.js';
 
 const table = (head: string[], rows: string[][]) =>

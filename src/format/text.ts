@@ -1,4 +1,4 @@
-import { rankModels, type ModelReport, type Report } from '../report.js';
+import { rankModels, type ModelReport, type Report } from '../results/report.js';
 
 export const fixed = (value: number | undefined, digits = 3) => (value === undefined ? '-' : value.toFixed(digits));
 export const ms = (value: number | undefined) =>

@@ -1,5 +1,5 @@
 import { DecisionTreeClassifier } from 'ml-cart';
-import { defineModel, type Estimator, type Features, type Labels } from '../estimator.js';
+import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
 
 interface Params {
   [key: string]: number | null;

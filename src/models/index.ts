@@ -1,6 +1,6 @@
 // The built-in models: one file each, listed here in sorted order (a test checks that every file
 // in this folder is listed). To add a model, add its file, one import and one entry below.
-import type { ModelDefinition } from '../estimator.js';
+import type { ModelDefinition } from '../ml/estimator.js';
 import decisionTree from './decision-tree.js';
 import knn from './knn.js';
 import logisticRegression from './logistic-regression.js';

@@ -1,5 +1,5 @@
 import KNN from 'ml-knn';
-import { defineModel, type Estimator, type Features, type Labels } from '../estimator.js';
+import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
 
 interface Params {
   [key: string]: number;

@@ -1,6 +1,6 @@
 import LogisticRegression from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
-import { defineModel, type Estimator, type Features, type Labels } from '../estimator.js';
+import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
 
 interface Params {
   [key: string]: number;

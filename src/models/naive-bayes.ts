@@ -1,5 +1,5 @@
 import { GaussianNB, type GaussianNBJson } from 'ml-naivebayes';
-import { defineModel, type Estimator, type Features, type Labels } from '../estimator.js';
+import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
 
 interface Params {
   [key: string]: number;

@@ -1,5 +1,5 @@
 import { RandomForestClassifier } from 'ml-random-forest';
-import { defineModel, type Estimator, type Features, type Labels } from '../estimator.js';
+import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
 
 interface Params {
   [key: string]: number | null;

@@ -1,7 +1,7 @@
 import SVM from 'ml-svm';
-import { defineModel, type Estimator, type Features, type Labels } from '../estimator.js';
+import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
 import type { JsonValue } from '../json.js';
-import { createRandom } from '../random.js';
+import { createRandom } from '../ml/random.js';
 
 interface Params {
   [key: string]: JsonValue;

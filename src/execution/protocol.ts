@@ -1,0 +1,83 @@
+// Messages that cross the thread (or, later, network) boundary. Everything here is plain data:
+// tasks carry indices and a reference to the data, never rows; results are JSON-safe.
+import type { Preprocessing } from '../ml/estimator.js';
+import type { JsonObject } from '../json.js';
+
+/** The data set as a worker sees it: shared memory it reads in place, keyed by content hash. */
+export interface SharedDataRef {
+  kind: 'shared';
+  sha256: string;
+  rows: number;
+  cols: number;
+  /** Row-major features, rows * cols float64. */
+  features: SharedArrayBuffer;
+  /** Class index per row, int32. */
+  labels: SharedArrayBuffer;
+  classes: number;
+}
+
+/**
+ * The data set as a job on another machine carries it: its content hash and shape only. A worker
+ * resolves it (fetching the bytes once per hash) to a SharedDataRef before the task runs.
+ */
+export interface HashDataRef {
+  kind: 'hash';
+  sha256: string;
+  rows: number;
+  cols: number;
+  classes: number;
+}
+
+export type DataRef = SharedDataRef | HashDataRef;
+
+export interface TrainTask {
+  kind: 'train';
+  modelId: string;
+  params: JsonObject;
+  preprocess: Preprocessing;
+  seed: number;
+  data: DataRef;
+  /** Rows to fit on and rows to predict, as 0-based indices into the data set. */
+  train: number[];
+  test: number[];
+  /** Absolute paths of user model modules (--model-module); the worker loads the same ones. */
+  modules: string[];
+  /** Whether to return the trained model as JSON (only final fits are kept). */
+  keepModel: boolean;
+}
+
+/** A task that does nothing: its round trip is the pool's dispatch overhead. */
+export interface PingTask {
+  kind: 'ping';
+}
+
+export type Task = TrainTask | PingTask;
+
+export type FailureKind = 'threw' | 'crashed' | 'timeout' | 'out-of-memory' | 'aborted';
+
+export interface TaskFailure {
+  kind: FailureKind;
+  /** The error's class name where there is one, e.g. "RangeError". */
+  name: string;
+  message: string;
+}
+
+export type TaskResult =
+  | {
+      status: 'ok';
+      /** Predicted class index per `test` row, in the same order. */
+      predictions: number[];
+      fitMs: number;
+      predictMs: number;
+      /** The fitted pipeline (scaler and estimator) as a JSON string, when `keepModel` was set. */
+      model?: string;
+    }
+  | { status: 'failed'; error: TaskFailure };
+
+/** A result as the runner sees it: `attempts` is set by the retrying executor when above 1. */
+export type TriedResult = TaskResult & { attempts?: number };
+
+export function failure(kind: FailureKind, error: unknown): TaskResult {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { status: 'failed', error: { kind, name: e.name, message: e.message } };
+}

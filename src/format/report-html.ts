@@ -1,0 +1,259 @@
+// report.html: one run for people, as a self-contained page. Pure: the charts arrive already drawn.
+import { MARKERS } from '../charts/inputs.js';
+import { rankModels, type ModelReport, type Report } from '../results/report.js';
+import { code, definitions, esc, page, raw, swatch, table, type Cell } from './html-page.js';
+import { fixed, leaderboardRows, ms } from './text.js';
+
+/** The drawn charts of one report, as SVG markup. */
+export interface ReportChartSvgs {
+  overview?: string;
+  /** Confusion matrix per model id. */
+  confusion: Record<string, string>;
+  /** Why charts are missing, when drawing them failed. */
+  error?: string;
+}
+
+const params = (p: object) => code(JSON.stringify(p));
+const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
+
+function splitText(report: Report): string {
+  const s = report.split;
+  const rows = `${s.train.length} train / ${s.test.length} test rows`;
+  return s.file
+    ? `from ${s.file}: ${rows}`
+    : `${s.stratified ? 'stratified' : 'random'}, test size ${s.testSize}, seed ${s.seed}: ${rows}`;
+}
+
+function cvText(report: Report): string {
+  if (!report.cv) return 'none';
+  return `${report.cv.k} folds${report.cv.file ? ` from ${report.cv.file}` : ', stratified'} on the training part${report.tune ? '; grids tuned' : ''}`;
+}
+
+function header(report: Report): string {
+  const d = report.dataset;
+  const ok = report.models.filter((m) => m.status === 'ok').length;
+  const failed = report.models.length - ok;
+  const best = rankModels(report).find((m) => m.status === 'ok');
+  const status =
+    report.status === 'complete'
+      ? `<span class="badge ok">complete</span>`
+      : `<span class="badge warn">${esc(report.status)}</span>`;
+  const bestScore =
+    best?.status === 'ok'
+      ? best.metrics
+        ? `${fixed(best.metrics.accuracy)} test accuracy`
+        : best.cv
+          ? `${fixed(best.cv.accuracy.mean)} CV accuracy`
+          : ''
+      : '';
+  const card = (label: string, value: string, sub: string) =>
+    `<div class="card"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div><div class="sub">${esc(sub)}</div></div>`;
+  return [
+    `<h1>${esc(d.name)} <span class="muted">run ${esc(report.runId)}</span> ${status}</h1>`,
+    `<p class="meta">started ${esc(report.createdAt)} · ${report.models.length} models${failed ? `, <span class="regress">${failed} failed</span>` : ''} · ${esc(seconds(report.durationMs))} on ${report.threads} threads</p>`,
+    '<div class="cards">',
+    card('best model', best?.id ?? 'none trained', bestScore),
+    card('data set', d.name, `${d.rows} rows × ${d.features} features, ${d.classes.length} classes`),
+    card(
+      'split',
+      `${report.split.train.length} / ${report.split.test.length}`,
+      report.split.file ? `from ${report.split.file}` : `train / test rows, seed ${report.split.seed}`,
+    ),
+    card(
+      'cross-validation',
+      report.cv ? `${report.cv.k} folds` : 'none',
+      report.tune ? 'grids tuned' : report.cv ? 'on the training part' : 'use --cv to add it',
+    ),
+    '</div>',
+  ].join('\n');
+}
+
+function leaderboard(report: Report): string {
+  const hasCv = report.cv !== null;
+  const hasTest = report.split.test.length > 0;
+  const rows = leaderboardRows(report);
+  const byId = new Map(report.models.map((m) => [m.id, m]));
+  return table(
+    [
+      { head: '#', num: true },
+      { head: 'model' },
+      ...(hasCv ? [{ head: `CV accuracy (${report.cv!.k}-fold)`, num: true }] : []),
+      ...(hasTest
+        ? [
+            { head: 'test accuracy', num: true },
+            { head: 'balanced acc.', num: true },
+            { head: 'macro F1', num: true },
+          ]
+        : []),
+      { head: 'fit ms', num: true },
+      { head: 'predict ms', num: true },
+    ],
+    rows.map((r) => {
+      const m = byId.get(r.id)!;
+      const name: Cell = raw(`<strong>${esc(r.id)}</strong>`);
+      if (m.status === 'failed')
+        return [
+          r.rank,
+          raw(
+            `<strong>${esc(r.id)}</strong> <span class="badge bad">failed</span> <span class="muted">${esc(`in ${m.error.task}: ${m.error.message}`)}</span>`,
+          ),
+          ...(hasCv ? [r.cv] : []),
+          ...(hasTest ? ['-', '-', '-'] : []),
+          '-',
+          '-',
+        ];
+      return [
+        r.rank,
+        name,
+        ...(hasCv ? [r.cv] : []),
+        ...(hasTest ? [r.accuracy, r.balancedAccuracy, r.macroF1] : []),
+        r.fitMs,
+        ms(m.timings.predictMs),
+      ];
+    }),
+    'wide',
+  );
+}
+
+function overview(report: Report, charts: ReportChartSvgs): string {
+  const hasCv = report.models.some((m) => m.cv);
+  const hasTest = report.split.test.length > 0;
+  if (!charts.overview)
+    return `<p class="muted">${esc(charts.error ? `No chart: ${charts.error}` : 'No model trained: nothing to chart.')}</p>`;
+  const legend = [
+    ...(hasTest ? [swatch(MARKERS.test.color, MARKERS.test.label, 'diamond')] : []),
+    ...(hasCv
+      ? [
+          swatch(MARKERS.cv.color, `CV mean, the bar ± one std`, 'circle'),
+          swatch(MARKERS.fold.color, MARKERS.fold.label, 'tick'),
+        ]
+      : []),
+  ];
+  return [
+    `<div class="legend">${legend.join('')}</div>`,
+    `<figure class="chart" data-chart="overview">${charts.overview}`,
+    `<figcaption>Accuracy per model, best first (the axis starts near the lowest score, not at 0); right: time to fit the final model, measured in its worker.${hasCv ? '' : ' Run with --cv to see the spread over folds.'}</figcaption></figure>`,
+  ].join('\n');
+}
+
+function modelCard(m: ModelReport, charts: ReportChartSvgs): string {
+  const lines = [
+    `<div class="model" id="model-${esc(m.id)}">`,
+    `<h3>${esc(m.id)} ${m.status === 'ok' ? '' : '<span class="badge bad">failed</span>'}</h3>`,
+    `<p class="muted">${esc(m.description)}</p>`,
+    definitions([
+      ['params', params(m.params)],
+      ['preprocessing', m.preprocess],
+      ...(m.cv
+        ? [
+            [
+              `CV accuracy`,
+              `${fixed(m.cv.accuracy.mean, 4)} ± ${fixed(m.cv.accuracy.std, 4)} (folds ${m.cv.accuracy.folds.map((v) => fixed(v, 3)).join(', ')})`,
+            ] as const,
+          ]
+        : []),
+      ...(m.status === 'ok'
+        ? [['timings', `fit ${ms(m.timings.fitMs)} ms, predict ${ms(m.timings.predictMs)} ms`] as const]
+        : []),
+      ...(m.attempts && m.attempts > 1 ? [['attempts', String(m.attempts)] as const] : []),
+      ...(m.status === 'ok' && m.modelFile ? [['saved model', code(m.modelFile)] as const] : []),
+    ]),
+  ];
+  if (m.tuning) {
+    lines.push(
+      '<details><summary>grid candidates</summary>',
+      table(
+        [{ head: '#', num: true }, { head: 'params' }, { head: 'CV accuracy', num: true }],
+        m.tuning.candidates.map((c, i) => [
+          `${i + 1}${i === m.tuning!.best ? ' ★' : ''}`,
+          params(c.params),
+          c.cv
+            ? `${fixed(c.cv.accuracy.mean, 4)} ± ${fixed(c.cv.accuracy.std, 4)}`
+            : `failed: ${c.error?.message ?? ''}`,
+        ]),
+      ),
+      '</details>',
+    );
+  }
+  if (m.status === 'failed') {
+    lines.push(
+      `<div class="error">Failed in ${esc(m.error.task)} (${esc(m.error.kind)}): ${esc(`${m.error.name}: ${m.error.message}`)}</div>`,
+    );
+  } else if (m.metrics) {
+    const svg = charts.confusion[m.id];
+    lines.push(
+      '<div class="row">',
+      svg
+        ? `<figure class="chart confusion" data-model="${esc(m.id)}">${svg}<figcaption>Confusion matrix on the ${m.predictions.length} test rows.</figcaption></figure>`
+        : `<p class="muted">No confusion matrix chart${charts.error ? `: ${esc(charts.error)}` : ''}.</p>`,
+      table(
+        [
+          { head: 'class' },
+          { head: 'precision', num: true },
+          { head: 'recall', num: true },
+          { head: 'F1', num: true },
+          { head: 'support', num: true },
+        ],
+        m.metrics.perClass.map((p) => [p.class, fixed(p.precision), fixed(p.recall), fixed(p.f1), String(p.support)]),
+      ),
+      '</div>',
+    );
+  } else {
+    lines.push('<p class="muted">No test part (--test-size 0): no test scores or confusion matrix.</p>');
+  }
+  lines.push('</div>');
+  return lines.join('\n');
+}
+
+function settings(report: Report): string {
+  const d = report.dataset;
+  return definitions([
+    ['run id', code(report.runId)],
+    ['started', report.createdAt],
+    ['status', report.status],
+    ['data set', `${d.name} (${d.source})`],
+    ['shape', `${d.rows} rows × ${d.features} features`],
+    ['features', d.featureNames.join(', ')],
+    ['classes', d.classes.map((c, i) => `${c} (${d.classCounts[i] ?? '?'})`).join(', ')],
+    ['data sha256', code(d.sha256)],
+    ['seed', String(report.split.seed)],
+    ['split', splitText(report)],
+    ['cross-validation', cvText(report)],
+    ['tuning', report.tune ? 'each grid scored by CV, best refit' : 'off (default params)'],
+    ['params', raw(report.models.map((m) => `${esc(m.id)}: ${params(m.params).html}`).join('<br>'))],
+    ['preprocessing', report.models.map((m) => `${m.id}: ${m.preprocess}`).join(', ')],
+    ['threads', String(report.threads)],
+    ['duration', seconds(report.durationMs)],
+    ['Node.js', report.nodeVersion],
+    [
+      'versions',
+      Object.entries(report.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
+  ]);
+}
+
+/** The whole report.html page for one run. */
+export function formatReportHtml(report: Report, charts: ReportChartSvgs): string {
+  const body = [
+    header(report),
+    charts.error ? `<div class="note">Charts could not be drawn: ${esc(charts.error)}</div>` : '',
+    '<h2>Leaderboard</h2>',
+    leaderboard(report),
+    `<p class="muted">Ranked by ${report.cv ? 'CV mean accuracy' : 'test accuracy'}; failed models last.</p>`,
+    '<h2>Accuracy and fit time</h2>',
+    overview(report, charts),
+    '<h2>Models</h2>',
+    `<div class="models">${rankModels(report)
+      .map((m) => modelCard(m, charts))
+      .join('\n')}</div>`,
+    '<h2>Settings</h2>',
+    settings(report),
+  ].join('\n');
+  return page(
+    `${report.dataset.name} · trainpool run ${report.runId}`,
+    body,
+    `trainpool ${report.versions['trainpool'] ?? ''}`.trim(),
+  );
+}

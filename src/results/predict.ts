@@ -1,0 +1,123 @@
+// `npm run predict`: a run's saved model applied to new rows, read exactly as the run read its
+// training data (same CSV rules, same column order and one-hot categories, same scaler).
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { readCsv } from '../data/csv.js';
+import { UsageError } from '../errors.js';
+import { applyScaler, type Scaler } from '../ml/preprocess.js';
+import { createRegistry } from '../models/registry.js';
+import { parseReport, ReportError } from './schema.js';
+import type { Report } from './report.js';
+
+export interface PredictOptions extends Record<string, unknown> {
+  run: string;
+  model: string;
+  input: string;
+  delimiter?: string;
+  modelModule?: string[];
+  resultsDir: string;
+}
+
+/** What `models/<id>.json` holds (written by src/task.ts). */
+interface SavedModel {
+  modelId: string;
+  scaler: Scaler;
+  estimator: unknown;
+}
+
+const BATCH_ROWS = 8192;
+
+async function runFolder(run: string, resultsDir: string): Promise<string> {
+  const candidates = isAbsolute(run) || run.includes('/') ? [resolve(run)] : [join(resultsDir, run), resolve(run)];
+  for (const folder of candidates) {
+    try {
+      if ((await stat(join(folder, 'report.json'))).isFile()) return folder;
+    } catch {
+      // try the next
+    }
+  }
+  throw new UsageError(`--run ${run}: no run folder with a report.json (looked in ${candidates.join(' and ')})`);
+}
+
+async function readReport(folder: string, run: string): Promise<Report> {
+  try {
+    return parseReport(await readFile(join(folder, 'report.json'), 'utf8'));
+  } catch (error) {
+    if (error instanceof ReportError) throw new UsageError(`--run ${run}: report.json: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A CSV field, quoted when it must be (RFC 4180). */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function write(line: string): Promise<void> {
+  return new Promise((done) => {
+    if (process.stdout.write(line)) done();
+    else process.stdout.once('drain', done);
+  });
+}
+
+export async function predict(options: PredictOptions): Promise<number> {
+  const folder = await runFolder(options.run, options.resultsDir);
+  const report = await readReport(folder, options.run);
+  const entry = report.models.find((m) => m.id === options.model);
+  const savedIds = report.models.filter((m) => m.status === 'ok' && m.modelFile).map((m) => m.id);
+  if (!entry || entry.status !== 'ok' || !entry.modelFile) {
+    throw new UsageError(
+      `--model ${options.model}: ${!entry ? 'not in' : entry.status !== 'ok' ? 'failed in' : 'not saved by'} run ${report.runId}; saved models: ${savedIds.join(', ') || 'none'}`,
+    );
+  }
+  const encoding = report.dataset.encoding;
+  if (!encoding) {
+    throw new UsageError(
+      `--run ${options.run}: the report does not record how its columns were read (a run from before CSV support); train again`,
+    );
+  }
+  let savedModel: SavedModel;
+  try {
+    savedModel = JSON.parse(await readFile(join(folder, entry.modelFile), 'utf8')) as SavedModel;
+  } catch (error) {
+    throw new UsageError(`--run ${options.run}: ${entry.modelFile}: unreadable (${(error as Error).message})`);
+  }
+  const modules = (options.modelModule ?? []).map((p) => resolve(p));
+  const [registry, table] = await Promise.all([
+    createRegistry(modules),
+    readCsv(resolve(options.input), options.input, 'input', {
+      missing: 'error',
+      schema: encoding,
+      ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+    }),
+  ]);
+  const definition = registry.get(savedModel.modelId);
+  if (!definition) {
+    throw new UsageError(
+      `model "${savedModel.modelId}" is not registered; if it came from a --model-module, pass the same module to predict`,
+    );
+  }
+  const { dataset } = table;
+  if (dataset.cols !== report.dataset.features) {
+    throw new Error(`predict: read ${dataset.cols} features where the run trained on ${report.dataset.features}`);
+  }
+  const estimator = definition.load(savedModel.estimator);
+  const classes = report.dataset.classes;
+  await write(`${csvField(encoding.label)}\n`);
+  for (let from = 0; from < dataset.rows; from += BATCH_ROWS) {
+    const to = Math.min(dataset.rows, from + BATCH_ROWS);
+    const X: number[][] = [];
+    for (let r = from; r < to; r++)
+      X.push(Array.from(dataset.features.subarray(r * dataset.cols, (r + 1) * dataset.cols)));
+    const predicted = estimator.predict(applyScaler(savedModel.scaler, X));
+    let out = '';
+    for (const p of predicted) {
+      const name = classes[p];
+      if (name === undefined)
+        throw new Error(`model "${savedModel.modelId}" predicted ${JSON.stringify(p)}, not a class index`);
+      out += `${csvField(name)}\n`;
+    }
+    await write(out);
+  }
+  return 0;
+}

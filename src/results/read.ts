@@ -1,0 +1,161 @@
+// Reading the results folder: the one place that finds runs and loads their reports. Every
+// report goes through parseReport (the zod schema), so a corrupt, truncated or foreign file is a
+// one-line warning and is skipped; it never stops a command that reads many runs.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { parseReport, ReportError } from './schema.js';
+import type { Report } from './report.js';
+
+export interface Run {
+  /** The run folder's name (normally the report's runId). */
+  id: string;
+  dir: string;
+  report: Report;
+}
+
+export interface Skipped {
+  /** `warning` for a report that cannot be read, `note` for a run folder that is not finished. */
+  level: 'warning' | 'note';
+  /** The run folder. */
+  dir: string;
+  /** One line: what is wrong, naming the file. */
+  reason: string;
+}
+
+export interface RunScan {
+  /** Readable runs, oldest first. */
+  runs: Run[];
+  skipped: Skipped[];
+}
+
+/** A path as people read it: relative to the working folder when that is shorter. */
+export const shown = (path: string): string => {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
+};
+
+const byTime = (a: Run, b: Run) =>
+  a.report.createdAt < b.report.createdAt ? -1 : a.report.createdAt > b.report.createdAt ? 1 : a.id < b.id ? -1 : 1;
+
+/** Reads and validates one report.json; a ReportError or file error names the file. */
+export async function readReport(file: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ReportError(
+      `${shown(file)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (error as Error).message}`,
+    );
+  }
+  try {
+    return parseReport(text);
+  } catch (error) {
+    if (error instanceof ReportError) throw new ReportError(`${shown(file)}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Every run folder in `resultsDir`, with what had to be skipped and why. */
+export async function scanRuns(resultsDir: string): Promise<RunScan> {
+  let entries;
+  try {
+    entries = await readdir(resultsDir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `no results folder at ${shown(resultsDir)}; run \`npm run train\` first, or pass --results-dir`
+        : `cannot read ${shown(resultsDir)}: ${(error as Error).message}`,
+    );
+  }
+  const skipped: Skipped[] = [];
+  const found = await Promise.all(
+    entries
+      .filter((e) => e.isDirectory())
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map(async (entry): Promise<Run | undefined> => {
+        const dir = join(resultsDir, entry.name);
+        if (entry.name.startsWith('.staging-')) {
+          skipped.push({
+            level: 'note',
+            dir,
+            reason: `${shown(dir)}: a run still being written, or one that stopped before it finished`,
+          });
+          return undefined;
+        }
+        if (entry.name.startsWith('.')) return undefined;
+        const file = join(dir, 'report.json');
+        try {
+          await stat(file);
+        } catch {
+          skipped.push({ level: 'note', dir, reason: `${shown(dir)}: no report.json (an incomplete run?)` });
+          return undefined;
+        }
+        try {
+          return { id: entry.name, dir, report: await readReport(file) };
+        } catch (error) {
+          if (!(error instanceof ReportError)) throw error;
+          skipped.push({ level: 'warning', dir, reason: error.message });
+          return undefined;
+        }
+      }),
+  );
+  return { runs: found.filter((r): r is Run => r !== undefined).sort(byTime), skipped };
+}
+
+/** Prints what scanRuns skipped, one line each, on stderr. */
+export function reportSkipped(command: string, skipped: readonly Skipped[]): void {
+  for (const s of skipped) process.stderr.write(`${command}: ${s.level}: skipped ${s.reason}\n`);
+}
+
+/**
+ * Finds the run a command-line argument names: a run id in the results folder (or the unique run
+ * whose id starts with it), a run folder, or a report.json file.
+ */
+export async function resolveRun(arg: string, scan: RunScan, resultsDir: string): Promise<Run> {
+  const inResults = scan.runs.find((r) => r.id === arg);
+  if (inResults) return inResults;
+  const path = resolve(arg);
+  let isFile = false;
+  let isDir = false;
+  try {
+    const s = await stat(path);
+    isFile = s.isFile();
+    isDir = s.isDirectory();
+  } catch {
+    // Not a path: try it as the start of a run id below.
+  }
+  if (isFile || isDir) {
+    const file = isFile ? path : join(path, 'report.json');
+    try {
+      return {
+        id: isFile ? basename(resolve(path, '..')) : basename(path),
+        dir: isFile ? resolve(path, '..') : path,
+        report: await readReport(file),
+      };
+    } catch (error) {
+      if (error instanceof ReportError) throw new UsageError(`cannot read run ${arg}: ${error.message}`);
+      throw error;
+    }
+  }
+  const skippedHere = scan.skipped.find((s) => basename(s.dir) === arg);
+  if (skippedHere) throw new UsageError(`cannot read run ${arg}: ${skippedHere.reason}`);
+  const matches = scan.runs.filter((r) => r.id.startsWith(arg));
+  if (matches.length === 1) return matches[0]!;
+  const latest = scan.runs
+    .slice(-3)
+    .map((r) => r.id)
+    .reverse();
+  if (matches.length > 1)
+    throw new UsageError(
+      `run "${arg}" is ambiguous: ${matches.length} runs start with it (${matches
+        .slice(-3)
+        .map((r) => r.id)
+        .join(', ')}${matches.length > 3 ? ', …' : ''}); give more of the id`,
+    );
+  throw new UsageError(
+    `no run "${arg}" in ${shown(resultsDir)}${latest.length ? ` (latest: ${latest.join(', ')})` : ' (it holds no runs)'}; give a run id, a run folder or a report.json`,
+  );
+}

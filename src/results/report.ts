@@ -1,0 +1,105 @@
+import type { DatasetEncoding } from '../data/table.js';
+import type { Preprocessing } from '../ml/estimator.js';
+import type { JsonObject } from '../json.js';
+import type { Metrics } from '../ml/metrics.js';
+import type { Summary } from '../ml/stats.js';
+import type { TaskFailure } from '../execution/protocol.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** Cross-validated scores: each metric's mean, population std and per-fold values. */
+export interface CvScores {
+  k: number;
+  accuracy: Summary;
+  balancedAccuracy: Summary;
+  macroPrecision: Summary;
+  macroRecall: Summary;
+  macroF1: Summary;
+  fitMs: Summary;
+}
+
+export interface Candidate {
+  params: JsonObject;
+  status: 'ok' | 'failed';
+  cv?: CvScores;
+  error?: TaskFailure;
+}
+
+interface ModelReportBase {
+  id: string;
+  description: string;
+  /** The params of the final fit: the defaults, or the winner of --tune. */
+  params: JsonObject;
+  preprocess: Preprocessing;
+  cv?: CvScores;
+  tuning?: { candidates: Candidate[]; best: number | null };
+  /** The most tries any one of this model's tasks took, when --retries re-ran one (absent: one each). */
+  attempts?: number;
+}
+
+export interface OkModelReport extends ModelReportBase {
+  status: 'ok';
+  /** Scores on the held-out test part; absent when the test part is empty (--test-size 0). */
+  metrics?: Metrics;
+  /** Predicted class index per test row, in the order of split.test. */
+  predictions: number[];
+  timings: { fitMs: number; predictMs: number };
+  /** File of the saved final model, relative to the run folder. */
+  modelFile?: string;
+}
+
+export interface FailedModelReport extends ModelReportBase {
+  status: 'failed';
+  error: TaskFailure & { task: string };
+}
+
+export type ModelReport = OkModelReport | FailedModelReport;
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  runId: string;
+  createdAt: string;
+  status: 'complete' | 'interrupted';
+  dataset: {
+    name: string;
+    source: string;
+    rows: number;
+    features: number;
+    featureNames: string[];
+    classes: string[];
+    classCounts: number[];
+    sha256: string;
+    /** The CSV file read, as named on the command line; absent for a built-in data set. */
+    file?: string;
+    /** The label column and how every other column became features: what predict re-applies. */
+    encoding?: DatasetEncoding;
+    /** Rows dropped for a missing value (--missing drop). */
+    droppedRows?: number;
+  };
+  split: {
+    seed: number;
+    testSize: number;
+    stratified: boolean;
+    /** The --split-file used, if any. */
+    file?: string;
+    train: number[];
+    test: number[];
+  };
+  cv: { k: number; file?: string; testFolds: number[][] } | null;
+  tune: boolean;
+  threads: number;
+  nodeVersion: string;
+  versions: Record<string, string>;
+  durationMs: number;
+  models: ModelReport[];
+}
+
+/** Leaderboard order: ok models by CV mean accuracy (or test accuracy without CV), best first. */
+export function rankModels(report: Pick<Report, 'models'>): ModelReport[] {
+  const score = (m: ModelReport) => (m.status !== 'ok' ? -1 : (m.cv?.accuracy.mean ?? m.metrics?.accuracy ?? -1));
+  const test = (m: ModelReport) => (m.status === 'ok' ? (m.metrics?.accuracy ?? -1) : -1);
+  // Ids are plain ASCII: compared by code unit, not localeCompare, whose first call loads ICU
+  // collation data (~10 ms of every run) and whose order depends on the locale.
+  const byId = (a: ModelReport, b: ModelReport) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return [...report.models].sort((a, b) => score(b) - score(a) || test(b) - test(a) || byId(a, b));
+}

@@ -1,4 +1,0 @@
-// The piscina worker entry. It prints nothing: results, failures included, go back as data.
-import { runTask } from '../src/task.js';
-
-export default runTask;
