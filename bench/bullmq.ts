@@ -3,11 +3,17 @@
 // wall time of one CV workload on one and on two `npm run worker` processes.
 import { loadavg } from 'node:os';
 import { BullmqExecutor } from '../src/execution/bullmq/coordinator.js';
-import { hasRedisServer, startRedisServer, startWorkerProcess, type WorkerProcess } from '../test/support/local-cluster.js';
+import {
+  hasRedisServer,
+  startRedisServer,
+  startWorkerProcess,
+  type WorkerProcess,
+} from '../test/support/local-cluster.js';
 import type { Executor } from '../src/execution/executor.js';
 import { PiscinaExecutor } from '../src/execution/piscina.js';
 import { Scheduler } from '../src/execution/scheduler.js';
-import { evaluateModel, type RunPlan } from '../src/train/evaluate-model.js';
+import { evaluateModel } from '../src/train/evaluate-model.js';
+import type { RunPlan } from '../src/train/plan.js';
 import { cvWorkload } from './cv.js';
 import type { BenchSection } from './section.js';
 
@@ -56,7 +62,7 @@ const section: BenchSection = {
     }
     const redis = await startRedisServer();
     const workers: WorkerProcess[] = [];
-    const connect = () => BullmqExecutor.connect({ url: redis.url, attempts: 1 });
+    const connect = () => BullmqExecutor.connect({ url: redis.url, retries: 0 });
     try {
       const pings = ctx.quick ? 300 : 2_000;
       ctx.log(`per-task overhead: ${pings} no-op tasks, ${THREADS} threads`);

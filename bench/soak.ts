@@ -19,7 +19,7 @@ import { PiscinaExecutor } from '../src/execution/piscina.js';
 import { ReliableExecutor } from '../src/execution/reliability.js';
 import { parseReport } from '../src/results/schema.js';
 import type { Report } from '../src/results/report.js';
-import { toDataRef } from '../src/train/evaluate-model.js';
+import { toDataRef } from '../src/train/plan.js';
 import { median } from '../src/ml/stats.js';
 import { train, type TrainOptions } from '../src/train/train.js';
 import type { Task, TaskResult } from '../src/execution/protocol.js';
@@ -84,12 +84,12 @@ const section: BenchSection = {
       testSize: 0.2,
       cv: FOLDS,
       tune: true,
-      threads,
       resultsDir,
+      backend: 'piscina',
       json: false,
       quiet: true,
       color: false,
-      missing: 'error',
+      csv: { missing: 'error' },
     };
     const started = performance.now();
     let code: number;

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { BullmqExecutor } from '../src/execution/bullmq/coordinator.js';
 import { loadIris } from '../src/data/iris.js';
-import { toDataRef } from '../src/train/evaluate-model.js';
+import { toDataRef } from '../src/train/plan.js';
 import type { TrainTask } from '../src/execution/protocol.js';
 import { startCluster } from './support/cluster.js';
 import { fixture } from './support/helpers.js';
@@ -33,7 +33,7 @@ describe('BullmqExecutor: the abort signal the train command passes on Ctrl-C', 
   it('removes the waiting jobs, stops the running one on its worker, and leaves nothing behind', async () => {
     const cluster = await startCluster(1, ['--concurrency', '1']);
     const redis = new Redis(cluster.redis.url);
-    const executor = await BullmqExecutor.connect({ url: cluster.redis.url, attempts: 1 });
+    const executor = await BullmqExecutor.connect({ url: cluster.redis.url, retries: 0 });
     try {
       const controller = new AbortController();
       // Ten minutes each: only a cancellation ends the running one within the test's time.
@@ -47,7 +47,7 @@ describe('BullmqExecutor: the abort signal the train command passes on Ctrl-C', 
       });
       controller.abort();
       for (const result of await Promise.all(results))
-        expect(result).toMatchObject({ status: 'failed', error: { kind: 'aborted' } });
+        expect(result).toMatchObject({ status: 'not-run', reason: { kind: 'aborted' } });
       await until('the queue is empty and the cancelled job is gone', async () => {
         const counts = await Promise.all([
           redis.llen('trainpool:tasks:active'),

@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { DataCache, storeData, toHashRef } from '../src/execution/bullmq/data-store.js';
 import { startRedisServer } from './support/local-cluster.js';
 import { loadIris } from '../src/data/iris.js';
-import { toDataRef } from '../src/train/evaluate-model.js';
+import { toDataRef } from '../src/train/plan.js';
 
 describe('data sets in Redis by content hash (real redis-server)', () => {
   it('stored once with an expiry, fetched once per hash into shared memory, checked on the way', async () => {

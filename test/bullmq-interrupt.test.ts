@@ -30,7 +30,7 @@ describe('Ctrl-C on a --backend bullmq coordinator', () => {
     const report = readReport(resultsDir, runs[0]!);
     expect(report.status).toBe('interrupted');
     expect(report.models).toMatchObject([
-      { id: 'fault-slow', status: 'failed', error: { kind: 'aborted', name: 'Interrupted', task: 'final fit' } },
+      { id: 'fault-slow', status: 'not-run', reason: { kind: 'aborted', message: 'the run was interrupted (SIGINT)' } },
       { id: 'svm', status: 'ok' },
     ]);
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SCHEMA_VERSION } from '../src/results/report.js';
 import { describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
 import { builtinModels } from '../src/models/index.js';
@@ -13,7 +14,7 @@ describe('npm run train, end to end', () => {
     expect(run.stderr).toBe('');
     // A line per model as it finishes, then the leaderboard.
     for (const { id } of builtinModels) expect(run.stdout).toMatch(new RegExp(`✓ ${id}\\s+test accuracy`));
-    expect(run.stdout).toMatch(/#\s+model\s+test acc\s+bal\. acc\s+macro F1\s+fit ms/);
+    expect(run.stdout).toMatch(/#\s+model\s+test acc\s+bal\. acc\s+macro F1\s+fit\n/);
     expect(run.stdout).not.toMatch(/\x1b\[/); // not a TTY: no colour codes
     const folder = /report: (.+)/.exec(run.stdout)?.[1];
     expect(folder && existsSync(join(folder, 'report.json'))).toBe(true);
@@ -21,7 +22,7 @@ describe('npm run train, end to end', () => {
     const { report } = await train([]);
     const iris = loadIris();
     expect(report).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       status: 'complete',
       dataset: {
         name: 'iris',

@@ -49,21 +49,16 @@ describe.each([
     expect(svm?.status === 'ok' && svm.predictions).toHaveLength(report.split.test.length);
     expect(slow).toMatchObject({
       id: 'fault-slow',
-      status: 'failed',
-      error: {
-        kind: 'aborted',
-        name: 'Interrupted',
-        message: `the run was interrupted (${signal})`,
-        task: 'final fit',
-      },
+      status: 'not-run',
+      reason: { kind: 'aborted', message: `the run was interrupted (${signal})` },
     });
     expect(run.stdout()).toContain('interrupted: partial report');
   });
 });
 
 describe('interrupting before anything finished, and twice', () => {
-  it('tasks not yet started are aborted too: every model is a row', async () => {
-    // One thread: fault-slow runs first (models start in the order given), svm waits its turn.
+  it('tasks not yet started are not run: every model is a row', async () => {
+    // One thread: fault-slow runs first (its declared cost is the higher), svm waits its turn.
     const resultsDir = tempDir();
     const started = join(tempDir('trainpool-marker-'), 'started');
     const run = start(
@@ -87,11 +82,11 @@ describe('interrupting before anything finished, and twice', () => {
     expect(run.stdout()).toBe('');
     const report = readReport(resultsDir, listResults(resultsDir).runs[0]!);
     expect(report.status).toBe('interrupted');
-    expect(report.models.map((m) => [m.id, m.status === 'failed' && m.error.kind])).toEqual([
+    expect(report.models.map((m) => [m.id, m.status === 'not-run' && m.reason.kind])).toEqual([
       ['fault-slow', 'aborted'],
       ['svm', 'aborted'],
     ]);
-    expect(report.models[1]).toMatchObject({ error: { message: 'the run was interrupted before this task started' } });
+    expect(report.models[1]).toMatchObject({ reason: { message: 'the run was interrupted before this task started' } });
   });
 
   it('Ctrl-C under `npm run` (one SIGINT from the terminal, one forwarded by npm) is one interrupt', async () => {

@@ -147,7 +147,7 @@ describe('npm run compare', () => {
     const run = await runCli('compare', ['--results-dir', dir, 'no-such-run']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-      /^compare: error: no run "no-such-run" in .*; give a run id, a run folder or a report\.json\n$/,
+      /^compare: error: no run "no-such-run" in .*; give a run id or its start, latest, a run folder or a report\.json\n$/,
     );
     expect(run.stderr).toContain(b.runId);
     expect(existsSync(join(dir, 'no-such-run'))).toBe(false);

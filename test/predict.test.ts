@@ -108,7 +108,9 @@ describe('npm run predict', () => {
       join(dir, 'short.csv'),
     ]);
     expect(noRun.code).toBe(2);
-    expect(noRun.stderr).toContain('--run nope: no run folder with a report.json');
+    expect(noRun.stderr).toMatch(
+      /^predict: error: no run "nope" in .*; give a run id or its start, latest, a run folder or a report\.json\n$/,
+    );
     const noModel = await runCli('predict', [
       '--results-dir',
       run.resultsDir,

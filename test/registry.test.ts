@@ -9,7 +9,8 @@ import { root } from './support/helpers.js';
 describe('model registry', () => {
   it('lists every file in src/models/, in sorted order', async () => {
     const files = readdirSync(join(root, 'src/models'))
-      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      // Beside the model files: the list itself, the registry, the checks and the shared adapter.
+      .filter((f) => f.endsWith('.ts') && !['index.ts', 'registry.ts', 'check.ts', 'adapter.ts'].includes(f))
       .sort();
     const listed = await Promise.all(
       files.map(

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../src/results/report.js';
 import { runCli, tempDir } from './support/helpers.js';
 
 // A results folder as it looks after real life: two good runs, and next to them a truncated
@@ -12,7 +13,10 @@ describe('compare and history in a damaged results folder: warn about each bad e
   beforeAll(async () => {
     for (const seed of ['1', '2'])
       expect((await runCli('train', ['--results-dir', dir, '--quiet', '--seed', seed])).code).toBe(0);
-    good = readdirSync(dir).sort();
+    // Oldest first, as compare and history order runs (two runs may start in the same second).
+    const createdAt = (run: string) =>
+      (JSON.parse(readFileSync(join(dir, run, 'report.json'), 'utf8')) as { createdAt: string }).createdAt;
+    good = readdirSync(dir).sort((a, b) => (createdAt(a) < createdAt(b) ? -1 : 1));
     const text = readFileSync(join(dir, good[0]!, 'report.json'), 'utf8');
     const put = (name: string, content: string) => {
       mkdirSync(join(dir, name));
@@ -20,7 +24,7 @@ describe('compare and history in a damaged results folder: warn about each bad e
     };
     put('29990101-000000-iris-trunc1', text.slice(0, text.length / 2));
     put('29990101-000000-iris-foreign', '{"name": "not a report", "version": 3}\n');
-    put('29990101-000000-iris-newer1', JSON.stringify({ ...JSON.parse(text), schemaVersion: 2 }));
+    put('29990101-000000-iris-newer1', JSON.stringify({ ...JSON.parse(text), schemaVersion: SCHEMA_VERSION + 1 }));
     put('29990101-000000-iris-older1', JSON.stringify({ ...JSON.parse(text), schemaVersion: 0 }));
     mkdirSync(join(dir, '29990101-000000-iris-killed'));
     cpSync(join(dir, good[0]!), join(dir, '.staging-29990101-000000-iris-abcdef-123'), { recursive: true });
@@ -39,12 +43,12 @@ describe('compare and history in a damaged results folder: warn about each bad e
     );
     expect(line('newer1')).toMatch(
       new RegExp(
-        `^${command}: warning: skipped .*newer1/report\\.json: schemaVersion 2 is newer than this trainpool reads \\(1\\); update trainpool$`,
+        `^${command}: warning: skipped .*newer1/report\\.json: schemaVersion ${SCHEMA_VERSION + 1} is newer than this trainpool reads \\(${SCHEMA_VERSION}\\); update trainpool$`,
       ),
     );
     expect(line('older1')).toMatch(
       new RegExp(
-        `^${command}: warning: skipped .*older1/report\\.json: schemaVersion 0 is older than this trainpool reads \\(1\\)`,
+        `^${command}: warning: skipped .*older1/report\\.json: schemaVersion 0 is older than any trainpool report`,
       ),
     );
     expect(line('killed')).toMatch(

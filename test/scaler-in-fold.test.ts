@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadIris } from '../src/data/iris.js';
 import { applyScaler, fitScaler } from '../src/ml/preprocess.js';
 import { foldTrainRows, stratifiedKFold } from '../src/ml/split.js';
-import { gatherRows } from '../src/execution/run-task.js';
-import { toDataRef } from '../src/train/evaluate-model.js';
+import { taskRows } from '../src/execution/run-task.js';
+import { column } from '../src/ml/matrix.js';
+import { toDataRef } from '../src/train/plan.js';
 import { fixture, train } from './support/helpers.js';
 
 describe('preprocessing is fitted on each training fold only', () => {
@@ -30,9 +31,9 @@ describe('preprocessing is fitted on each training fold only', () => {
     const data = toDataRef(iris);
     const all = Array.from({ length: 150 }, (_, i) => i);
     const fold = stratifiedKFold(iris.labels, all, iris.classNames, 5, 42)[0]!;
-    const leaky = fitScaler('standardize', gatherRows(data, all));
-    const X = applyScaler(leaky, gatherRows(data, foldTrainRows(all, fold)));
-    const means = [0, 1, 2, 3].map((j) => X.reduce((s, r) => s + r[j]!, 0) / X.length);
+    const leaky = fitScaler('standardize', taskRows(data, all));
+    const X = applyScaler(leaky, taskRows(data, foldTrainRows(all, fold)));
+    const means = [0, 1, 2, 3].map((j) => column(X, j).reduce((s, v) => s + v, 0) / X.rows);
     expect(Math.max(...means.map(Math.abs))).toBeGreaterThan(1e-6);
   });
 

@@ -3,6 +3,7 @@
 import type { Comparison } from '../results/compare.js';
 import type { History } from '../results/history.js';
 import { rankModels, type OkModelReport, type Report } from '../results/report.js';
+import { formatValue } from '../format/columns.js';
 import type { TemplateName } from './templates.js';
 
 export interface ChartInput {
@@ -58,7 +59,7 @@ export function overviewChart(report: Pick<Report, 'models'>): ChartInput | unde
   const folds = models.flatMap((m) =>
     m.cv ? m.cv.accuracy.folds.map((value, i) => ({ model: m.id, fold: i + 1, value })) : [],
   );
-  const fit = models.map((m) => ({ model: m.id, ms: m.timings.fitMs, label: `${m.timings.fitMs.toFixed(1)} ms` }));
+  const fit = models.map((m) => ({ model: m.id, ms: m.timings.fitMs, label: formatValue('fitMs', m.timings.fitMs) }));
   return {
     template: 'overview',
     data: { points, spreads, folds, fit },
@@ -80,38 +81,42 @@ export function confusionChart(model: OkModelReport): ChartInput | undefined {
   return { template: 'confusion', data: { cells }, signals: { classes: labels, maxCount } };
 }
 
+const score = (v: number | null | undefined) => (typeof v === 'number' ? v : undefined);
+
 /** Each model's accuracy in run A and run B, joined by a line coloured by which way it moved. */
 export function compareChart(c: Comparison): ChartInput | undefined {
-  const models = c.models.filter((m) => m.accuracy.a !== undefined || m.accuracy.b !== undefined);
-  if (models.length === 0) return undefined;
-  const points = models.flatMap((m) => [
-    ...(m.accuracy.a !== undefined ? [{ model: m.id, run: 'A', value: m.accuracy.a, ...MARKERS.runA }] : []),
-    ...(m.accuracy.b !== undefined ? [{ model: m.id, run: 'B', value: m.accuracy.b, ...MARKERS.runB }] : []),
+  const pairs = c.models
+    .map((m) => ({ id: m.id, a: score(m.accuracy.a), b: score(m.accuracy.b) }))
+    .filter((m) => m.a !== undefined || m.b !== undefined);
+  if (pairs.length === 0) return undefined;
+  const points = pairs.flatMap((m) => [
+    ...(m.a !== undefined ? [{ model: m.id, run: 'A', value: m.a, ...MARKERS.runA }] : []),
+    ...(m.b !== undefined ? [{ model: m.id, run: 'B', value: m.b, ...MARKERS.runB }] : []),
   ]);
-  const segments = models.flatMap((m) =>
-    m.accuracy.a !== undefined && m.accuracy.b !== undefined
+  const segments = pairs.flatMap(({ id, a, b }) =>
+    a !== undefined && b !== undefined
       ? [
           {
-            model: m.id,
-            a: m.accuracy.a,
-            b: m.accuracy.b,
+            model: id,
+            a,
+            b,
             color: !c.sameData
               ? MARKERS.same
-              : m.accuracy.b > m.accuracy.a + 1e-12
+              : b > a + 1e-12
                 ? MARKERS.better
-                : m.accuracy.b < m.accuracy.a - 1e-12
+                : b < a - 1e-12
                   ? MARKERS.worse
                   : MARKERS.same,
           },
         ]
       : [],
   );
-  const best = (m: (typeof models)[number]) => m.accuracy.b ?? m.accuracy.a ?? 0;
+  const best = (m: (typeof pairs)[number]) => m.b ?? m.a ?? 0;
   return {
     template: 'compare',
     data: { points, segments },
     signals: {
-      models: [...models].sort((x, y) => best(y) - best(x) || (x.id < y.id ? -1 : 1)).map((m) => m.id),
+      models: [...pairs].sort((x, y) => best(y) - best(x) || (x.id < y.id ? -1 : 1)).map((m) => m.id),
       lo: accuracyFloor(points.map((p) => p.value)),
     },
   };

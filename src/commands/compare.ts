@@ -100,8 +100,8 @@ export async function main(args: readonly string[]): Promise<number> {
     reportSkipped('compare', scan.skipped);
     const [a, b] = pickDefaults(
       scan.runs,
-      argA === undefined ? undefined : await resolveRun(argA, scan, resultsDir),
-      argB === undefined ? undefined : await resolveRun(argB, scan, resultsDir),
+      argA === undefined ? undefined : await resolveRun(argA, resultsDir, scan),
+      argB === undefined ? undefined : await resolveRun(argB, resultsDir, scan),
       resultsDir,
     );
     const comparison = compareReports(a.report, b.report);

@@ -1,4 +1,4 @@
-import { guard } from '../cli/common.js';
+import { guard, useColor } from '../cli/common.js';
 import { addCsvOptions, datasetOption } from '../cli/data-options.js';
 import {
   collect,
@@ -13,20 +13,65 @@ import {
   noColorOption,
   resultsDirOption,
 } from '../cli/options.js';
+import { csvOptions, type DataOptions } from '../cli/data-options.js';
 import { redisUrl } from '../execution/bullmq/redis-url.js';
 import { UsageError } from '../errors.js';
-import type { Executor } from '../execution/executor.js';
+import { createExecutor, type BackendOptions } from '../execution/backends.js';
+import type { Preprocessing } from '../ml/estimator.js';
 import { catchInterrupts } from '../train/interrupt.js';
-import { PiscinaExecutor } from '../execution/piscina.js';
-import { ReliableExecutor } from '../execution/reliability.js';
-import type { TrainOptions } from '../train/train.js';
 
-interface TrainCommandOptions extends TrainOptions {
+interface TrainFlags extends Record<string, unknown>, DataOptions {
+  models?: string[];
+  modelModule?: string[];
+  seed: number;
+  testSize: number;
+  splitFile?: string;
+  cv?: number | true;
+  foldsFile?: string;
+  tune?: boolean;
+  preprocess?: Preprocessing;
+  threads: number;
+  resultsDir: string;
+  json?: boolean;
+  quiet?: boolean;
+  color: boolean;
   timeout?: number;
   maxMemoryMb?: number;
   retries: number;
   backend: 'piscina' | 'bullmq';
   redis?: string;
+}
+
+/** The backend the flags ask for; flags that do not fit it are usage errors. */
+function backendOptions(flags: TrainFlags): BackendOptions {
+  const common = {
+    retries: flags.retries,
+    ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
+  };
+  if (flags.backend === 'piscina') {
+    if (flags.redis !== undefined)
+      throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
+    return {
+      backend: 'piscina',
+      threads: flags.threads,
+      ...(flags.maxMemoryMb === undefined ? {} : { maxMemoryMb: flags.maxMemoryMb }),
+      ...common,
+    };
+  }
+  if (flags.redis === undefined)
+    throw new UsageError(
+      '--backend bullmq needs --redis <url>, the Redis its workers use, e.g. redis://127.0.0.1:6379',
+    );
+  if (flags.maxMemoryMb !== undefined)
+    throw new UsageError(
+      '--max-memory-mb caps the threads of the local pool; with --backend bullmq give it to each `npm run worker`',
+    );
+  return {
+    backend: 'bullmq',
+    url: flags.redis,
+    ...common,
+    ...(flags.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
+  };
 }
 
 function program(): Command {
@@ -147,35 +192,19 @@ Examples:
 
 export async function main(args: readonly string[]): Promise<number> {
   return guard('train', async () => {
-    const options = parse<TrainCommandOptions>(program(), args);
-    if (!options) return 0;
-    if (options.redis !== undefined && options.backend !== 'bullmq')
-      throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
+    const flags = parse<TrainFlags>(program(), args);
+    if (!flags) return 0;
     // Start the workers before loading the rest: they boot and load the models while this thread
-    // loads its own modules and the data. The BullMQ backend retries and times out tasks itself,
-    // on the workers (job attempts with backoff; the clock starts when a worker takes the task).
-    const executor: Executor =
-      options.backend === 'bullmq'
-        ? await (await import('../execution/bullmq/coordinator.js')).connectForTrain(options)
-        : new ReliableExecutor(
-            new PiscinaExecutor({
-              threads: options.threads,
-              ...(options.maxMemoryMb === undefined ? {} : { maxMemoryMb: options.maxMemoryMb }),
-            }),
-            {
-              retries: options.retries,
-              ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout * 1000 }),
-            },
-          );
-    const interrupt = catchInterrupts((signal) => {
-      if (!options.quiet)
-        process.stderr.write(
-          `train: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping; writing the report of what finished (press Ctrl-C again to quit at once)\n`,
-        );
-    });
+    // loads its own modules and the data.
+    const executor = await createExecutor(backendOptions(flags));
+    const interrupt = catchInterrupts();
     try {
       const { train } = await import('../train/train.js');
-      return await train(options, executor, interrupt.signal);
+      return await train(
+        { ...flags, csv: csvOptions(flags), color: useColor(process.stdout, flags.color) },
+        executor,
+        interrupt.signal,
+      );
     } finally {
       await executor.close();
       interrupt.dispose();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Executor } from './executor.js';
 import { projectRoot } from '../paths.js';
-import { failure, type Task, type TaskResult } from './protocol.js';
+import { failure, notRun, type Task, type TaskResult } from './protocol.js';
 
 /**
  * The compiled worker entry. Resolved against the package root rather than this file so that
@@ -28,7 +28,7 @@ export interface PoolOptions {
 /** Why a task whose promise piscina rejected did not finish, as a failed result. */
 function classify(error: unknown, signal: AbortSignal | undefined, maxMemoryMb: number | undefined): TaskResult {
   // piscina rejects an aborted task with its own AbortError; the abort reason says who stopped it.
-  if (signal?.aborted) return failure('aborted', signal.reason instanceof Error ? signal.reason : error);
+  if (signal?.aborted) return notRun('aborted', signal.reason instanceof Error ? signal.reason : error);
   const e = error instanceof Error ? error : new Error(String(error));
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') {

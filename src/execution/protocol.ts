@@ -1,5 +1,7 @@
-// Messages that cross the thread (or, later, network) boundary. Everything here is plain data:
-// tasks carry indices and a reference to the data, never rows; results are JSON-safe.
+// What crosses a thread or a wire: tasks and their results. Everything here is plain data: tasks
+// carry indices and a reference to the data, never rows; results are JSON-safe, and every way a
+// task can end without predictions is a kind of its own (a fault of the model or its worker, or a
+// decision of the run), never an exception.
 import type { Preprocessing } from '../ml/estimator.js';
 import type { JsonObject } from '../json.js';
 
@@ -53,16 +55,32 @@ export interface PingTask {
 
 export type Task = TrainTask | PingTask;
 
-export type FailureKind = 'threw' | 'crashed' | 'timeout' | 'out-of-memory' | 'aborted';
+/** Faults of the model's code or of the worker running it: the task failed. */
+export type FaultKind = 'threw' | 'crashed' | 'timeout' | 'out-of-memory';
+/**
+ * Decisions of the run: the task was stopped or never started. `aborted`: the run was
+ * interrupted; `withdrawn`: another task of the same candidate had failed first; `budget`: the
+ * run's time budget ran out.
+ */
+export type StopKind = 'aborted' | 'withdrawn' | 'budget';
+export type FailureKind = FaultKind | StopKind;
+
+export const FAULT_KINDS: readonly FaultKind[] = ['threw', 'crashed', 'timeout', 'out-of-memory'];
+export const STOP_KINDS: readonly StopKind[] = ['aborted', 'withdrawn', 'budget'];
 
 export interface TaskFailure {
-  kind: FailureKind;
+  kind: FaultKind;
   /** The error's class name where there is one, e.g. "RangeError". */
   name: string;
   message: string;
 }
 
-export type TaskResult =
+export interface TaskStop {
+  kind: StopKind;
+  message: string;
+}
+
+export type TaskResult = (
   | {
       status: 'ok';
       /** Predicted class index per `test` row, in the same order. */
@@ -72,12 +90,19 @@ export type TaskResult =
       /** The fitted pipeline (scaler and estimator) as a JSON string, when `keepModel` was set. */
       model?: string;
     }
-  | { status: 'failed'; error: TaskFailure };
+  | { status: 'failed'; error: TaskFailure }
+  | { status: 'not-run'; reason: TaskStop }
+) & {
+  /** Tries this result took, when more than one (set by the retrying executor). */
+  attempts?: number;
+};
 
-/** A result as the runner sees it: `attempts` is set by the retrying executor when above 1. */
-export type TriedResult = TaskResult & { attempts?: number };
-
-export function failure(kind: FailureKind, error: unknown): TaskResult {
+export function failure(kind: FaultKind, error: unknown): TaskResult {
   const e = error instanceof Error ? error : new Error(String(error));
   return { status: 'failed', error: { kind, name: e.name, message: e.message } };
+}
+
+export function notRun(kind: StopKind, reason: unknown): TaskResult {
+  const message = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'not run';
+  return { status: 'not-run', reason: { kind, message } };
 }

@@ -1,6 +1,6 @@
-// What a worker does with a task. Shared by every execution backend (the piscina worker, and the
-// threads of a BullMQ worker process) so that all of them compute exactly the same thing.
-import type { Features } from '../ml/estimator.js';
+// What a worker thread does with a task. Shared by every execution backend (the local pool's
+// threads, and those of a BullMQ worker process) so that all of them compute exactly the same.
+import { gatherRows, type Matrix } from '../ml/matrix.js';
 import { applyScaler, fitScaler } from '../ml/preprocess.js';
 import { createRegistry, type Registry } from '../models/registry.js';
 import { failure, type SharedDataRef, type Task, type TaskResult, type TrainTask } from './protocol.js';
@@ -18,21 +18,35 @@ function registryFor(modules: readonly string[]): Promise<Registry> {
   return registry;
 }
 
-/** Copies the given rows out of the shared matrix: the estimator contract takes plain arrays. */
-export function gatherRows(data: SharedDataRef, indices: readonly number[]): Features {
-  const features = new Float64Array(data.features);
-  const cols = data.cols;
-  // Element by element: a subarray view per row would be garbage for every row of a large set.
-  return indices.map((row) => {
-    const values = new Array<number>(cols);
-    for (let j = 0, at = row * cols; j < cols; j++, at++) values[j] = features[at]!;
-    return values;
-  });
+/** The task's rows of the shared data set, as the estimator contract takes them. */
+export function taskRows(data: SharedDataRef, indices: readonly number[]): Matrix {
+  return gatherRows(new Float64Array(data.features, 0, data.rows * data.cols), data.cols, indices);
 }
 
-export function gatherLabels(data: SharedDataRef, indices: readonly number[]): number[] {
-  const labels = new Int32Array(data.labels);
-  return indices.map((row) => labels[row] as number);
+export function taskLabels(data: SharedDataRef, indices: readonly number[]): Int32Array {
+  const labels = new Int32Array(data.labels, 0, data.rows);
+  const out = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) out[i] = labels[indices[i]!]!;
+  return out;
+}
+
+/** The predictions as plain class indices, or an error saying what the model got wrong. */
+function checkedPredictions(predictions: ArrayLike<number>, rows: number, classes: number): number[] {
+  if (predictions === null || typeof predictions !== 'object' || typeof predictions.length !== 'number')
+    throw new Error(
+      `predict() returned ${predictions === null ? 'null' : typeof predictions}, not one class index per row`,
+    );
+  if (predictions.length !== rows) throw new Error(`predict() returned ${predictions.length} values for ${rows} rows`);
+  const out = new Array<number>(rows);
+  for (let i = 0; i < rows; i++) {
+    const p = predictions[i]!;
+    if (!Number.isInteger(p) || p < 0 || p >= classes)
+      throw new Error(
+        `predict() returned ${JSON.stringify(p)} for row ${i}; labels must be class indices 0..${classes - 1}`,
+      );
+    out[i] = p;
+  }
+  return out;
 }
 
 async function train(task: TrainTask): Promise<TaskResult> {
@@ -41,33 +55,23 @@ async function train(task: TrainTask): Promise<TaskResult> {
   const data = task.data;
   // A distributed worker resolves a hash reference to shared memory before calling runTask.
   if (data.kind !== 'shared') throw new Error(`data set ${data.sha256} was not resolved to memory before the task ran`);
-  const trainX = gatherRows(data, task.train);
-  const trainY = gatherLabels(data, task.train);
+  const trainX = taskRows(data, task.train);
   const scaler = fitScaler(task.preprocess, trainX);
-  const estimator = definition.create(task.params, { seed: task.seed, classes: task.data.classes });
+  applyScaler(scaler, trainX);
+  const estimator = definition.create(task.params, { seed: task.seed, classes: data.classes });
 
   const fitStart = performance.now();
-  await estimator.fit(applyScaler(scaler, trainX), trainY);
+  await estimator.fit(trainX, taskLabels(data, task.train));
   const fitMs = performance.now() - fitStart;
 
-  const testX = applyScaler(scaler, gatherRows(data, task.test));
+  const testX = applyScaler(scaler, taskRows(data, task.test));
   const predictStart = performance.now();
   // Libraries differ on empty input (some throw): with --test-size 0 there is nothing to predict.
-  const predictions = testX.length === 0 ? [] : estimator.predict(testX);
+  const raw = testX.rows === 0 ? [] : estimator.predict(testX);
   const predictMs = performance.now() - predictStart;
+  const predictions = checkedPredictions(raw, testX.rows, data.classes);
 
-  if (!Array.isArray(predictions) || predictions.length !== task.test.length) {
-    throw new Error(
-      `predict() returned ${Array.isArray(predictions) ? predictions.length : typeof predictions} values for ${task.test.length} rows`,
-    );
-  }
-  const bad = predictions.findIndex((p) => !Number.isInteger(p) || p < 0 || p >= task.data.classes);
-  if (bad !== -1) {
-    throw new Error(
-      `predict() returned ${JSON.stringify(predictions[bad])} for row ${bad}; labels must be class indices 0..${task.data.classes - 1}`,
-    );
-  }
-  const result: TaskResult = { status: 'ok', predictions: [...predictions], fitMs, predictMs };
+  const result: TaskResult = { status: 'ok', predictions, fitMs, predictMs };
   if (task.keepModel) {
     result.model = JSON.stringify({
       modelId: task.modelId,

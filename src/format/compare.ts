@@ -1,23 +1,29 @@
 // A comparison of two runs, for the console and as a page. Pure.
 import { MARKERS } from '../charts/inputs.js';
-import type { Comparison, MetricDelta, MetricName, ModelComparison } from '../results/compare.js';
+import {
+  MEASURES,
+  sameMeasure,
+  type Comparison,
+  type Measure,
+  type MetricDelta,
+  type ModelComparison,
+} from '../results/compare.js';
 import type { Report } from '../results/report.js';
-import type { Colors } from './console.js';
+import { COLUMNS, formatValue } from './columns.js';
+import { CONSOLE_METRICS, type Colors } from './console.js';
 import { esc, page, raw, swatch, table, type Cell, type Column } from './html-page.js';
-import { fixed, ms } from './text.js';
 
 const points = (d: number | undefined) =>
   d === undefined ? '-' : `${d > 0 ? '+' : d < 0 ? '-' : ''}${Math.abs(d * 100).toFixed(1)}`;
-const value = (m: MetricName, v: number | undefined) => (m === 'fitMs' ? ms(v) : fixed(v));
 const when = (r: Report) => r.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
-export const METRIC_LABELS: Record<MetricName, string> = {
-  accuracy: 'test accuracy',
-  balancedAccuracy: 'balanced acc.',
-  macroF1: 'macro F1',
-  cvAccuracy: 'CV accuracy',
-  fitMs: 'fit ms',
-};
+/** A measure's name: "test accuracy", "CV macro F1", "fit time" (short: "test acc", "CV macro F1", "fit"). */
+function measureLabel(m: Measure, long = true): string {
+  const label = long ? COLUMNS[m.id].label : COLUMNS[m.id].short;
+  return m.scope === 'timing' ? label : `${m.scope === 'test' ? 'test' : 'CV'} ${label}`;
+}
+const value = (d: MetricDelta, v: number | null | undefined) => formatValue(d.measure.id, v);
+const deltaOf = (m: ModelComparison, measure: Measure) => m.metrics.find((d) => sameMeasure(d.measure, measure))!;
 
 /** Whether the delta is an improvement (1), a loss (-1) or neither (0). */
 function direction(d: MetricDelta): -1 | 0 | 1 {
@@ -43,37 +49,48 @@ export function formatCompareText(c: Comparison, col: Colors, verdict: CompareVe
     out.push(col.red('The models are shown side by side, without deltas: compare runs on the same data set.'));
   if (c.problems.length) out.push('');
 
-  const accName = c.models[0]?.accuracy.metric ?? 'accuracy';
-  const has = (name: MetricName) =>
-    c.models.some((x) => x.metrics.find((d) => d.metric === name && (d.a !== undefined || d.b !== undefined)));
+  const accScope = c.models[0]?.accuracy.measure.scope ?? 'test';
+  const has = (measure: Measure) =>
+    c.models.some((x) => {
+      const d = deltaOf(x, measure);
+      return d.a !== undefined || d.b !== undefined;
+    });
   const arrow = (d: MetricDelta) => {
     const dir = direction(d);
     return dir > 0 ? col.green('▲') : dir < 0 ? col.red('▼') : ' ';
   };
   const deltaText = (d: MetricDelta) => (d.delta === undefined ? '' : `${points(d.delta)} ${arrow(d)}`);
-  // Accuracy-like columns show "A → B  Δ"; balanced accuracy and macro F1 only their Δ.
-  const full = (name: MetricName) => (m: ModelComparison) => {
-    const d = m.metrics.find((x) => x.metric === name)!;
-    const pair = `${value(name, d.a)} → ${value(name, d.b)}`;
-    return c.sameData && d.delta !== undefined ? `${pair}  ${deltaText(d)}` : pair;
+  // Accuracies show "A → B  Δ"; the console's other metrics only their Δ; times only A → B.
+  const pair = (m: ModelComparison, measure: Measure) => {
+    const d = deltaOf(m, measure);
+    return `${value(d, d.a)} → ${value(d, d.b)}`;
   };
-  const onlyDelta = (name: MetricName) => (m: ModelComparison) => {
-    const d = m.metrics.find((x) => x.metric === name)!;
-    return d.delta === undefined ? '-' : deltaText(d);
+  const full = (measure: Measure) => (m: ModelComparison) => {
+    const d = deltaOf(m, measure);
+    return c.sameData && d.delta !== undefined ? `${pair(m, measure)}  ${deltaText(d)}` : pair(m, measure);
   };
+  const onlyDelta = (measure: Measure) => (m: ModelComparison) => {
+    const d = deltaOf(m, measure);
+    return d.delta === undefined ? (d.a === null || d.b === null ? 'n/a' : '-') : deltaText(d);
+  };
+  const testAccuracy: Measure = { scope: 'test', id: 'accuracy' };
+  const cvAccuracy: Measure = { scope: 'cv', id: 'accuracy' };
+  const others = CONSOLE_METRICS.filter((id) => id !== 'accuracy').map((id): Measure => ({ scope: 'test', id }));
+  const fit: Measure = { scope: 'timing', id: 'fitMs' };
   const columns: { head: string; cell: (m: ModelComparison) => string }[] = [
     { head: 'model', cell: (m) => m.id },
-    ...(has('accuracy') ? [{ head: 'test accuracy', cell: full('accuracy') }] : []),
-    ...(c.sameData && has('balancedAccuracy') ? [{ head: 'bal. acc. Δ', cell: onlyDelta('balancedAccuracy') }] : []),
-    ...(c.sameData && has('macroF1') ? [{ head: 'macro F1 Δ', cell: onlyDelta('macroF1') }] : []),
-    ...(has('cvAccuracy') ? [{ head: 'CV accuracy', cell: full('cvAccuracy') }] : []),
-    { head: 'fit ms', cell: (m) => full('fitMs')(m).split('  ')[0]! },
+    ...(has(testAccuracy) ? [{ head: measureLabel(testAccuracy), cell: full(testAccuracy) }] : []),
+    ...others
+      .filter((measure) => c.sameData && has(measure))
+      .map((measure) => ({ head: `${COLUMNS[measure.id].short} Δ`, cell: onlyDelta(measure) })),
+    ...(has(cvAccuracy) ? [{ head: measureLabel(cvAccuracy), cell: full(cvAccuracy) }] : []),
+    { head: measureLabel(fit), cell: (m: ModelComparison) => pair(m, fit) },
     {
       head: '',
       cell: (m) =>
         [
           ...(c.sameData && m.regression
-            ? [col.red(`regression (${accName === 'accuracy' ? 'test' : 'CV'} accuracy)`)]
+            ? [col.red(`regression (${accScope === 'test' ? 'test' : 'CV'} ${COLUMNS.accuracy.label})`)]
             : []),
           ...(m.note ? [m.note] : []),
         ].join('; '),
@@ -130,56 +147,47 @@ export function formatCompareHtml(c: Comparison, chart: string | undefined, char
     `<div class="card"><div class="label">${esc(label)}</div><div class="value">${esc(r.runId)}</div><div class="sub">${esc(
       `${when(r)} · ${r.dataset.name} · seed ${r.split.seed}${r.cv ? ` · ${r.cv.k}-fold CV` : ''}`,
     )}</div></div>`;
-  const has = (name: MetricName) =>
-    c.models.some((x) => x.metrics.find((d) => d.metric === name && (d.a !== undefined || d.b !== undefined)));
+  const has = (measure: Measure) =>
+    c.models.some((x) => {
+      const d = deltaOf(x, measure);
+      return d.a !== undefined || d.b !== undefined;
+    });
   const deltaHtml = (d: MetricDelta) => {
     if (d.delta === undefined || !c.sameData) return '';
     const dir = direction(d);
     return ` <span class="${dir > 0 ? 'good' : dir < 0 ? 'regress' : 'muted'}">${esc(points(d.delta))}${dir > 0 ? ' ▲' : dir < 0 ? ' ▼' : ''}</span>`;
   };
-  const metric = (m: ModelComparison, name: MetricName) => m.metrics.find((x) => x.metric === name)!;
-  const full =
-    (name: MetricName) =>
-    (m: ModelComparison): Cell => {
-      const d = metric(m, name);
-      return raw(`${esc(`${value(name, d.a)} → ${value(name, d.b)}`)}${deltaHtml(d)}`);
-    };
-  const onlyDelta =
-    (name: MetricName) =>
-    (m: ModelComparison): Cell => {
-      const d = metric(m, name);
-      return d.delta === undefined ? '-' : raw(deltaHtml(d).trim() || esc(points(d.delta)));
-    };
-  const cols: { column: Column; cell: (m: ModelComparison) => Cell }[] = [
-    { column: { head: 'model' }, cell: (m) => raw(`<strong>${esc(m.id)}</strong>`) },
-    ...(has('accuracy') ? [{ column: { head: 'test accuracy A → B', num: true }, cell: full('accuracy') }] : []),
-    ...(c.sameData && has('balancedAccuracy')
-      ? [{ column: { head: 'balanced acc. Δ', num: true }, cell: onlyDelta('balancedAccuracy') }]
-      : []),
-    ...(c.sameData && has('macroF1')
-      ? [{ column: { head: 'macro F1 Δ', num: true }, cell: onlyDelta('macroF1') }]
-      : []),
-    ...(has('cvAccuracy') ? [{ column: { head: 'CV accuracy A → B', num: true }, cell: full('cvAccuracy') }] : []),
-    {
-      column: { head: 'fit ms A → B', num: true },
-      cell: (m) => {
-        const d = metric(m, 'fitMs');
-        return `${value('fitMs', d.a)} → ${value('fitMs', d.b)}`;
-      },
-    },
-    {
-      column: { head: 'note' },
-      cell: (m) =>
-        raw(
-          [
-            ...(c.sameData && m.regression ? ['<span class="badge bad">regression</span>'] : []),
-            ...(m.note ? [esc(m.note)] : []),
-          ].join(' '),
-        ),
-    },
+  // One row per model and measure (each metric on the test part and as a CV mean, the timings)
+  // that either run has: a table as narrow as the page however many metrics there are.
+  const measures = MEASURES.filter(has);
+  const columns: Column[] = [
+    { head: 'model' },
+    { head: 'measure' },
+    { head: 'A', num: true },
+    { head: 'B', num: true },
+    { head: 'Δ', num: true },
+    { head: 'note' },
   ];
-  const columns = cols.map((x) => x.column);
-  const rows = c.models.map((m) => cols.map((x) => x.cell(m)));
+  const rows = c.models.flatMap((m) =>
+    measures.map((measure, i): Cell[] => {
+      const d = deltaOf(m, measure);
+      return [
+        i === 0 ? raw(`<strong>${esc(m.id)}</strong>`) : '',
+        measureLabel(measure),
+        value(d, d.a),
+        value(d, d.b),
+        raw(measure.scope === 'timing' ? '' : deltaHtml(d).trim()),
+        i === 0
+          ? raw(
+              [
+                ...(c.sameData && m.regression ? ['<span class="badge bad">regression</span>'] : []),
+                ...(m.note ? [esc(m.note)] : []),
+              ].join(' '),
+            )
+          : '',
+      ];
+    }),
+  );
   const body = [
     `<h1>${esc(c.a.dataset.name === c.b.dataset.name ? c.a.dataset.name : `${c.a.dataset.name} vs ${c.b.dataset.name}`)} <span class="muted">comparison of two runs</span></h1>`,
     `<div class="cards">${card('run A (before)', c.a)}${card('run B (after)', c.b)}</div>`,
@@ -191,11 +199,11 @@ export function formatCompareHtml(c: Comparison, chart: string | undefined, char
       ? `<div class="legend">${swatch(MARKERS.runA.color, 'run A')}${swatch(MARKERS.runB.color, 'run B')}${
           c.sameData ? `${swatch(MARKERS.better, 'better', 'line')}${swatch(MARKERS.worse, 'worse', 'line')}` : ''
         }</div><figure class="chart" data-chart="compare">${chart}<figcaption>${esc(
-          c.models[0]?.accuracy.metric === 'cvAccuracy' ? 'CV mean accuracy' : 'Test accuracy',
+          measureLabel(c.models[0]?.accuracy.measure ?? { scope: 'test', id: 'accuracy' }),
         )} per model in each run; the axis starts near the lowest score.</figcaption></figure>`
       : `<p class="muted">${esc(chartError ? `No chart: ${chartError}` : 'No model has an accuracy in both runs.')}</p>`,
     '<h2>Per model</h2>',
-    table(columns, rows, 'wide'),
+    table(columns, rows),
     c.sameData ? '<p class="muted">Δ in percentage points, B minus A; ▲ better, ▼ worse.</p>' : '',
     '<h2>Settings that differ</h2>',
     c.settings.length

@@ -1,47 +1,42 @@
 import picocolors from 'picocolors';
 import type { ModelReport, Report } from '../results/report.js';
-import { cvText, fixed, leaderboardRows, ms } from './text.js';
+import { COLUMNS, formatValue } from './columns.js';
+import { cvText, leaderboardRows, scoreColumns, untrainedNote } from './text.js';
 
 export type Colors = ReturnType<typeof picocolors.createColors>;
 export const colors = (enabled: boolean): Colors => picocolors.createColors(enabled);
 
 /** One line for a model as soon as it finishes. */
 export function formatModelLine(m: ModelReport, c: Colors): string {
-  if (m.status === 'failed')
-    return `${c.red('✗')} ${m.id.padEnd(22)} ${c.red(`failed in ${m.error.task}: ${m.error.message}`)}`;
+  if (m.status === 'failed') return `${c.red('✗')} ${m.id.padEnd(22)} ${c.red(untrainedNote(m))}`;
+  if (m.status === 'not-run') return `${c.yellow('-')} ${m.id.padEnd(22)} ${c.yellow(untrainedNote(m))}`;
   const parts = [
-    m.metrics ? `test accuracy ${fixed(m.metrics.accuracy)}` : undefined,
+    m.metrics ? `test ${COLUMNS.accuracy.label} ${formatValue('accuracy', m.metrics.accuracy)}` : undefined,
     m.cv ? `cv ${cvText(m)}` : undefined,
-    `fit ${ms(m.timings.fitMs)} ms`,
+    `${COLUMNS.fitMs.short} ${formatValue('fitMs', m.timings.fitMs)}`,
   ].filter(Boolean);
   return `${c.green('✓')} ${m.id.padEnd(22)} ${parts.join('  ')}`;
 }
 
-/** The leaderboard table, best first, failed models last. */
+/** The console leaderboard's test metrics. */
+export const CONSOLE_METRICS = ['accuracy', 'balancedAccuracy', 'macroF1'] as const;
+
+/** The leaderboard table, best first, models that did not train last. */
 export function formatLeaderboard(report: Report, c: Colors): string {
-  const rows = leaderboardRows(report);
-  const hasCv = report.cv !== null;
-  const hasTest = report.split.test.length > 0;
-  const columns: { head: string; cell: (r: (typeof rows)[number]) => string; left?: boolean }[] = [
-    { head: '#', cell: (r) => r.rank },
-    { head: 'model', cell: (r) => r.id, left: true },
-    ...(hasCv ? [{ head: `cv accuracy (${report.cv!.k}-fold)`, cell: (r: (typeof rows)[number]) => r.cv }] : []),
-    ...(hasTest
-      ? [
-          { head: 'test acc', cell: (r: (typeof rows)[number]) => r.accuracy },
-          { head: 'bal. acc', cell: (r: (typeof rows)[number]) => r.balancedAccuracy },
-          { head: 'macro F1', cell: (r: (typeof rows)[number]) => r.macroF1 },
-        ]
-      : []),
-    { head: 'fit ms', cell: (r) => r.fitMs },
-  ];
-  const widths = columns.map((col) => Math.max(col.head.length, ...rows.map((r) => col.cell(r).length)));
+  const columns = scoreColumns(report, CONSOLE_METRICS, ['fitMs'], false);
+  const rows = leaderboardRows(report, columns);
+  const heads = ['#', 'model', ...columns.map((col) => col.head)];
+  const widths = heads.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (i === 0 ? r.rank : i === 1 ? r.model.id : (r.cells[i - 2] ?? '')).length)),
+  );
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (columns[i]!.left ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  const out = [c.bold(line(columns.map((col) => col.head)))];
+    cells.map((cell, i) => (i === 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const out = [c.bold(line(heads))];
   for (const r of rows) {
-    if (r.note) out.push(`${r.rank.padStart(widths[0]!)}  ${r.id.padEnd(widths[1]!)}  ${c.red(r.note)}`);
-    else out.push(line(columns.map((col) => col.cell(r))));
+    if (r.note) {
+      const paint = r.model.status === 'failed' ? c.red : c.yellow;
+      out.push(`${r.rank.padStart(widths[0]!)}  ${r.model.id.padEnd(widths[1]!)}  ${paint(r.note)}`);
+    } else out.push(line([r.rank, r.model.id, ...r.cells]));
   }
   return out.join('\n');
 }

@@ -2,11 +2,13 @@
 import type { History } from '../results/history.js';
 import type { Colors } from './console.js';
 import { code, esc, page, raw, table, type Cell, type Column } from './html-page.js';
+import { COLUMNS } from './columns.js';
 import { fixed } from './text.js';
 
 const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, '');
-const metricLabel = (h: History) => (h.metric === 'test' ? 'test accuracy' : 'CV mean accuracy');
-const cell = (v: number | 'failed' | undefined) => (v === undefined ? '-' : v === 'failed' ? 'failed' : fixed(v));
+const metricLabel = (h: History) => `${h.metric === 'test' ? 'test' : 'CV mean'} ${COLUMNS.accuracy.label}`;
+const cell = (v: number | 'failed' | 'not-run' | undefined) =>
+  v === undefined ? '-' : v === 'failed' ? 'failed' : v === 'not-run' ? 'not run' : fixed(v);
 
 /** The history as a console table, one row per run, oldest first. */
 export function formatHistoryText(h: History, c: Colors): string {
@@ -66,7 +68,11 @@ export function formatHistoryHtml(h: History, chart: string | undefined, chartEr
     raw(`${code(r.sha256.slice(0, 12)).html}${r.dataChanged ? ' <span class="badge warn">data changed</span>' : ''}`),
     ...h.models.map((m) => {
       const v = r.values[m];
-      return v === 'failed' ? raw('<span class="badge bad">failed</span>') : cell(v);
+      return v === 'failed'
+        ? raw('<span class="badge bad">failed</span>')
+        : v === 'not-run'
+          ? raw('<span class="badge warn">not run</span>')
+          : cell(v);
     }),
   ]);
   const body = [

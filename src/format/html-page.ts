@@ -73,6 +73,7 @@ table.wide { width: 100%; }
 .badge.bad { background: #ffebe9; color: var(--bad); }
 .badge.warn { background: #fff8c5; color: var(--warn); }
 .good { color: var(--ok); font-weight: 600; }
+.warn { color: var(--warn); }
 .regress { color: var(--bad); font-weight: 600; }
 figure { margin: 8px 0; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }

@@ -1,5 +1,6 @@
 import type { ModelReport, Report } from '../results/report.js';
-import { fixed, leaderboardRows, ms } from './text.js';
+import { COLUMNS, formatValue } from './columns.js';
+import { ALL_METRICS, cvText, fixed, leaderboardRows, scoreColumns } from './text.js';
 
 const table = (head: string[], rows: string[][]) =>
   [
@@ -16,25 +17,29 @@ function modelSection(m: ModelReport): string {
     '',
     m.description,
     '',
+    ...(m.library ? [`- library: ${m.library.name} ${m.library.version}`] : []),
     `- params: \`${JSON.stringify(m.params)}\``,
     `- preprocessing: ${m.preprocess}`,
   ];
-  if (m.cv) {
+  const cvAccuracy = m.cv?.accuracy;
+  if (m.cv && cvAccuracy) {
     lines.push(
-      `- ${m.cv.k}-fold CV accuracy: ${fixed(m.cv.accuracy.mean, 4)} ± ${fixed(m.cv.accuracy.std, 4)} (folds: ${m.cv.accuracy.folds.map((v) => fixed(v, 4)).join(', ')})`,
+      `- ${m.cv.k}-fold CV ${COLUMNS.accuracy.label}: ${fixed(cvAccuracy.mean, 4)} ± ${fixed(cvAccuracy.std, 4)} (folds: ${cvAccuracy.folds.map((v) => fixed(v, 4)).join(', ')})`,
     );
   }
   if (m.tuning) {
     lines.push(
       '',
       table(
-        ['candidate', 'params', 'cv accuracy'],
+        ['candidate', 'params', `cv ${COLUMNS.accuracy.label}`],
         m.tuning.candidates.map((c, i) => [
           `${i + 1}${i === m.tuning!.best ? ' (best)' : ''}`,
           `\`${JSON.stringify(c.params)}\``,
-          c.cv
+          c.cv?.accuracy
             ? `${fixed(c.cv.accuracy.mean, 4)} ± ${fixed(c.cv.accuracy.std, 4)}`
-            : `failed: ${escape(c.error?.message ?? '')}`,
+            : c.status === 'not-run'
+              ? `not run: ${escape(c.reason?.message ?? '')}`
+              : `failed: ${escape(c.error?.message ?? '')}`,
         ]),
       ),
     );
@@ -43,7 +48,13 @@ function modelSection(m: ModelReport): string {
     lines.push(`- **failed** in ${m.error.task} (${m.error.kind}): ${escape(m.error.message)}`);
     return lines.join('\n');
   }
-  lines.push(`- fit ${ms(m.timings.fitMs)} ms, predict ${ms(m.timings.predictMs)} ms`);
+  if (m.status === 'not-run') {
+    lines.push(`- **not run** (${m.reason.kind}): ${escape(m.reason.message)}`);
+    return lines.join('\n');
+  }
+  lines.push(
+    `- ${COLUMNS.fitMs.label} ${formatValue('fitMs', m.timings.fitMs)}, ${COLUMNS.predictMs.label} ${formatValue('predictMs', m.timings.predictMs)}`,
+  );
   if (m.metrics) {
     const { labels, matrix } = m.metrics.confusionMatrix;
     lines.push(
@@ -79,7 +90,8 @@ function dataNotes({ dataset: d }: Report): string[] {
 /** report.md: the same report for people, as Markdown. */
 export function formatMarkdown(report: Report): string {
   const d = report.dataset;
-  const rows = leaderboardRows(report);
+  const columns = scoreColumns(report, ALL_METRICS, ['fitMs', 'predictMs'], true);
+  const rows = leaderboardRows(report, columns);
   return [
     `# trainpool run ${report.runId}`,
     '',
@@ -94,8 +106,13 @@ export function formatMarkdown(report: Report): string {
     '## Leaderboard',
     '',
     table(
-      ['#', 'model', 'cv accuracy', 'test accuracy', 'balanced acc.', 'macro F1', 'fit ms', 'note'],
-      rows.map((r) => [r.rank, r.id, r.cv, r.accuracy, r.balancedAccuracy, r.macroF1, r.fitMs, escape(r.note)]),
+      ['#', 'model', ...columns.map((c) => c.head), 'note'],
+      rows.map((r) => [
+        r.rank,
+        r.model.id,
+        ...(r.note ? columns.map((_, i) => (i === 0 && report.cv ? cvText(r.model) : '-')) : r.cells),
+        escape(r.note),
+      ]),
     ),
     '',
     '## Models',

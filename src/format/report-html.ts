@@ -1,8 +1,9 @@
 // report.html: one run for people, as a self-contained page. Pure: the charts arrive already drawn.
 import { MARKERS } from '../charts/inputs.js';
 import { rankModels, type ModelReport, type Report } from '../results/report.js';
+import { COLUMNS, formatValue } from './columns.js';
 import { code, definitions, esc, page, raw, swatch, table, type Cell } from './html-page.js';
-import { fixed, leaderboardRows, ms } from './text.js';
+import { ALL_METRICS, cvText, fixed, leaderboardRows, scoreColumns, untrainedNote } from './text.js';
 
 /** The drawn charts of one report, as SVG markup. */
 export interface ReportChartSvgs {
@@ -24,15 +25,15 @@ function splitText(report: Report): string {
     : `${s.stratified ? 'stratified' : 'random'}, test size ${s.testSize}, seed ${s.seed}: ${rows}`;
 }
 
-function cvText(report: Report): string {
+function cvSettings(report: Report): string {
   if (!report.cv) return 'none';
   return `${report.cv.k} folds${report.cv.file ? ` from ${report.cv.file}` : ', stratified'} on the training part${report.tune ? '; grids tuned' : ''}`;
 }
 
 function header(report: Report): string {
   const d = report.dataset;
-  const ok = report.models.filter((m) => m.status === 'ok').length;
-  const failed = report.models.length - ok;
+  const failed = report.models.filter((m) => m.status === 'failed').length;
+  const notRun = report.models.filter((m) => m.status === 'not-run').length;
   const best = rankModels(report).find((m) => m.status === 'ok');
   const status =
     report.status === 'complete'
@@ -41,16 +42,16 @@ function header(report: Report): string {
   const bestScore =
     best?.status === 'ok'
       ? best.metrics
-        ? `${fixed(best.metrics.accuracy)} test accuracy`
+        ? `${formatValue('accuracy', best.metrics.accuracy)} test ${COLUMNS.accuracy.label}`
         : best.cv
-          ? `${fixed(best.cv.accuracy.mean)} CV accuracy`
+          ? `${cvText(best)} CV ${COLUMNS.accuracy.label}`
           : ''
       : '';
   const card = (label: string, value: string, sub: string) =>
     `<div class="card"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div><div class="sub">${esc(sub)}</div></div>`;
   return [
     `<h1>${esc(d.name)} <span class="muted">run ${esc(report.runId)}</span> ${status}</h1>`,
-    `<p class="meta">started ${esc(report.createdAt)} · ${report.models.length} models${failed ? `, <span class="regress">${failed} failed</span>` : ''} · ${esc(seconds(report.durationMs))} on ${report.threads} threads</p>`,
+    `<p class="meta">started ${esc(report.createdAt)} · ${report.models.length} models${failed ? `, <span class="regress">${failed} failed</span>` : ''}${notRun ? `, <span class="warn">${notRun} not run</span>` : ''} · ${esc(seconds(report.durationMs))} on ${report.threads} threads</p>`,
     '<div class="cards">',
     card('best model', best?.id ?? 'none trained', bestScore),
     card('data set', d.name, `${d.rows} rows × ${d.features} features, ${d.classes.length} classes`),
@@ -69,46 +70,18 @@ function header(report: Report): string {
 }
 
 function leaderboard(report: Report): string {
-  const hasCv = report.cv !== null;
-  const hasTest = report.split.test.length > 0;
-  const rows = leaderboardRows(report);
-  const byId = new Map(report.models.map((m) => [m.id, m]));
+  const columns = scoreColumns(report, ALL_METRICS, ['fitMs', 'predictMs'], true);
   return table(
-    [
-      { head: '#', num: true },
-      { head: 'model' },
-      ...(hasCv ? [{ head: `CV accuracy (${report.cv!.k}-fold)`, num: true }] : []),
-      ...(hasTest
-        ? [
-            { head: 'test accuracy', num: true },
-            { head: 'balanced acc.', num: true },
-            { head: 'macro F1', num: true },
-          ]
-        : []),
-      { head: 'fit ms', num: true },
-      { head: 'predict ms', num: true },
-    ],
-    rows.map((r) => {
-      const m = byId.get(r.id)!;
-      const name: Cell = raw(`<strong>${esc(r.id)}</strong>`);
-      if (m.status === 'failed')
-        return [
-          r.rank,
-          raw(
-            `<strong>${esc(r.id)}</strong> <span class="badge bad">failed</span> <span class="muted">${esc(`in ${m.error.task}: ${m.error.message}`)}</span>`,
-          ),
-          ...(hasCv ? [r.cv] : []),
-          ...(hasTest ? ['-', '-', '-'] : []),
-          '-',
-          '-',
-        ];
+    [{ head: '#', num: true }, { head: 'model' }, ...columns.map((c) => ({ head: c.head, num: true }))],
+    leaderboardRows(report, columns).map((r) => {
+      if (!r.note) return [r.rank, raw(`<strong>${esc(r.model.id)}</strong>`), ...r.cells];
+      const badge = r.model.status === 'failed' ? 'bad">failed' : 'warn">not run';
       return [
         r.rank,
-        name,
-        ...(hasCv ? [r.cv] : []),
-        ...(hasTest ? [r.accuracy, r.balancedAccuracy, r.macroF1] : []),
-        r.fitMs,
-        ms(m.timings.predictMs),
+        raw(
+          `<strong>${esc(r.model.id)}</strong> <span class="badge ${badge}</span> <span class="muted">${esc(r.note)}</span>`,
+        ),
+        ...columns.map((_, i) => (i === 0 && report.cv ? cvText(r.model) : '-')),
       ];
     }),
     'wide',
@@ -139,21 +112,27 @@ function overview(report: Report, charts: ReportChartSvgs): string {
 function modelCard(m: ModelReport, charts: ReportChartSvgs): string {
   const lines = [
     `<div class="model" id="model-${esc(m.id)}">`,
-    `<h3>${esc(m.id)} ${m.status === 'ok' ? '' : '<span class="badge bad">failed</span>'}</h3>`,
+    `<h3>${esc(m.id)} ${m.status === 'ok' ? '' : m.status === 'failed' ? '<span class="badge bad">failed</span>' : '<span class="badge warn">not run</span>'}</h3>`,
     `<p class="muted">${esc(m.description)}</p>`,
     definitions([
+      ...(m.library ? [['library', `${m.library.name} ${m.library.version}`] as const] : []),
       ['params', params(m.params)],
       ['preprocessing', m.preprocess],
-      ...(m.cv
+      ...(m.cv?.accuracy
         ? [
             [
-              `CV accuracy`,
+              `CV ${COLUMNS.accuracy.label}`,
               `${fixed(m.cv.accuracy.mean, 4)} ± ${fixed(m.cv.accuracy.std, 4)} (folds ${m.cv.accuracy.folds.map((v) => fixed(v, 3)).join(', ')})`,
             ] as const,
           ]
         : []),
       ...(m.status === 'ok'
-        ? [['timings', `fit ${ms(m.timings.fitMs)} ms, predict ${ms(m.timings.predictMs)} ms`] as const]
+        ? [
+            [
+              'timings',
+              `${COLUMNS.fitMs.label} ${formatValue('fitMs', m.timings.fitMs)}, ${COLUMNS.predictMs.label} ${formatValue('predictMs', m.timings.predictMs)}`,
+            ] as const,
+          ]
         : []),
       ...(m.attempts && m.attempts > 1 ? [['attempts', String(m.attempts)] as const] : []),
       ...(m.status === 'ok' && m.modelFile ? [['saved model', code(m.modelFile)] as const] : []),
@@ -163,13 +142,15 @@ function modelCard(m: ModelReport, charts: ReportChartSvgs): string {
     lines.push(
       '<details><summary>grid candidates</summary>',
       table(
-        [{ head: '#', num: true }, { head: 'params' }, { head: 'CV accuracy', num: true }],
+        [{ head: '#', num: true }, { head: 'params' }, { head: `CV ${COLUMNS.accuracy.label}`, num: true }],
         m.tuning.candidates.map((c, i) => [
           `${i + 1}${i === m.tuning!.best ? ' ★' : ''}`,
           params(c.params),
-          c.cv
+          c.cv?.accuracy
             ? `${fixed(c.cv.accuracy.mean, 4)} ± ${fixed(c.cv.accuracy.std, 4)}`
-            : `failed: ${c.error?.message ?? ''}`,
+            : c.status === 'not-run'
+              ? `not run: ${c.reason?.message ?? ''}`
+              : `failed: ${c.error?.message ?? ''}`,
         ]),
       ),
       '</details>',
@@ -179,6 +160,8 @@ function modelCard(m: ModelReport, charts: ReportChartSvgs): string {
     lines.push(
       `<div class="error">Failed in ${esc(m.error.task)} (${esc(m.error.kind)}): ${esc(`${m.error.name}: ${m.error.message}`)}</div>`,
     );
+  } else if (m.status === 'not-run') {
+    lines.push(`<div class="note">${esc(untrainedNote(m))}</div>`);
   } else if (m.metrics) {
     const svg = charts.confusion[m.id];
     lines.push(
@@ -218,7 +201,7 @@ function settings(report: Report): string {
     ['data sha256', code(d.sha256)],
     ['seed', String(report.split.seed)],
     ['split', splitText(report)],
-    ['cross-validation', cvText(report)],
+    ['cross-validation', cvSettings(report)],
     ['tuning', report.tune ? 'each grid scored by CV, best refit' : 'off (default params)'],
     ['params', raw(report.models.map((m) => `${esc(m.id)}: ${params(m.params).html}`).join('<br>'))],
     ['preprocessing', report.models.map((m) => `${m.id}: ${m.preprocess}`).join(', ')],
@@ -241,7 +224,7 @@ export function formatReportHtml(report: Report, charts: ReportChartSvgs): strin
     charts.error ? `<div class="note">Charts could not be drawn: ${esc(charts.error)}</div>` : '',
     '<h2>Leaderboard</h2>',
     leaderboard(report),
-    `<p class="muted">Ranked by ${report.cv ? 'CV mean accuracy' : 'test accuracy'}; failed models last.</p>`,
+    `<p class="muted">Ranked by ${report.cv ? 'CV mean' : 'test'} ${COLUMNS.accuracy.label}; failed and not-run models last.</p>`,
     '<h2>Accuracy and fit time</h2>',
     overview(report, charts),
     '<h2>Models</h2>',

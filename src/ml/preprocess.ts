@@ -1,4 +1,5 @@
-import type { Features, Preprocessing } from './estimator.js';
+import type { Preprocessing } from './estimator.js';
+import { column, type Matrix } from './matrix.js';
 
 /** A fitted feature scaling: x' = (x - offset) / scale, column by column. */
 export interface Scaler {
@@ -8,27 +9,27 @@ export interface Scaler {
 }
 
 /** Fits on the given rows only (a training part or fold), never on rows it will be scored on. */
-export function fitScaler(kind: Preprocessing, X: Features): Scaler {
-  const cols = X[0]?.length ?? 0;
-  const offset = new Array<number>(cols).fill(0);
-  const scale = new Array<number>(cols).fill(1);
-  if (kind === 'none' || X.length === 0) return { kind, offset, scale };
-  for (let j = 0; j < cols; j++) {
+export function fitScaler(kind: Preprocessing, X: Matrix): Scaler {
+  const offset = new Array<number>(X.cols).fill(0);
+  const scale = new Array<number>(X.cols).fill(1);
+  if (kind === 'none' || X.rows === 0) return { kind, offset, scale };
+  for (let j = 0; j < X.cols; j++) {
+    const values = column(X, j);
     if (kind === 'standardize') {
       let sum = 0;
-      for (const row of X) sum += row[j] as number;
-      const mean = sum / X.length;
+      for (let i = 0; i < values.length; i++) sum += values[i]!;
+      const mean = sum / values.length;
       let squares = 0;
-      for (const row of X) squares += ((row[j] as number) - mean) ** 2;
+      for (let i = 0; i < values.length; i++) squares += (values[i]! - mean) ** 2;
       offset[j] = mean;
       // Population std, as scikit-learn's StandardScaler; a constant column is left unscaled.
-      scale[j] = Math.sqrt(squares / X.length) || 1;
+      scale[j] = Math.sqrt(squares / values.length) || 1;
     } else {
       let min = Infinity;
       let max = -Infinity;
-      for (const row of X) {
-        min = Math.min(min, row[j] as number);
-        max = Math.max(max, row[j] as number);
+      for (let i = 0; i < values.length; i++) {
+        min = Math.min(min, values[i]!);
+        max = Math.max(max, values[i]!);
       }
       offset[j] = min;
       scale[j] = max - min || 1;
@@ -37,7 +38,16 @@ export function fitScaler(kind: Preprocessing, X: Features): Scaler {
   return { kind, offset, scale };
 }
 
-export function applyScaler(scaler: Scaler, X: Features): Features {
+/** Scales the matrix in place (a task's own copy of its rows) and returns it. */
+export function applyScaler(scaler: Scaler, X: Matrix): Matrix {
   if (scaler.kind === 'none') return X;
-  return X.map((row) => row.map((v, j) => (v - (scaler.offset[j] as number)) / (scaler.scale[j] as number)));
+  if (scaler.offset.length !== X.cols)
+    throw new Error(`the scaler was fitted on ${scaler.offset.length} features, not ${X.cols}`);
+  for (let j = 0; j < X.cols; j++) {
+    const values = column(X, j);
+    const offset = scaler.offset[j]!;
+    const scale = scaler.scale[j]!;
+    for (let i = 0; i < values.length; i++) values[i] = (values[i]! - offset) / scale;
+  }
+  return X;
 }

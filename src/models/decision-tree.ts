@@ -1,20 +1,23 @@
 import { DecisionTreeClassifier } from 'ml-cart';
-import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
+import cart from 'ml-cart/package.json' with { type: 'json' };
+import { z } from 'zod';
+import type { RowEstimator } from '../ml/estimator.js';
+import { defineModel, fitted } from './adapter.js';
 
-interface Params {
-  [key: string]: number | null;
+const schema = z.strictObject({
   /** null: grow until leaves are pure or too small to split. */
-  maxDepth: number | null;
-  minNumSamples: number;
-}
+  maxDepth: z.number().int().positive().nullable(),
+  minNumSamples: z.number().int().min(1),
+});
+type Params = z.infer<typeof schema>;
 
-class DecisionTreeEstimator implements Estimator {
+class DecisionTreeEstimator implements RowEstimator {
   constructor(
     private readonly params: Params,
     private model?: DecisionTreeClassifier,
   ) {}
 
-  fit(X: Features, y: Labels): void {
+  fit(X: number[][], y: number[]): void {
     this.model = new DecisionTreeClassifier({
       gainFunction: 'gini',
       minNumSamples: this.params.minNumSamples,
@@ -24,24 +27,25 @@ class DecisionTreeEstimator implements Estimator {
     this.model.train(X, y);
   }
 
-  predict(X: Features): Labels {
-    if (!this.model) throw new Error('decision-tree: fit() must run before predict() or toJSON()');
-    return this.model.predict(X);
+  predict(X: number[][]): number[] {
+    return fitted(this.model, 'decision-tree').predict(X);
   }
 
   toJSON(): unknown {
-    if (!this.model) throw new Error('decision-tree: fit() must run before predict() or toJSON()');
-    return { params: this.params, model: JSON.parse(JSON.stringify(this.model)) as unknown };
+    return { params: this.params, model: JSON.parse(JSON.stringify(fitted(this.model, 'decision-tree'))) as unknown };
   }
 }
 
 export default defineModel<Params>({
   id: 'decision-tree',
   description: 'CART decision tree, Gini impurity (ml-cart)',
+  library: { name: 'ml-cart', version: cart.version },
   params: { maxDepth: null, minNumSamples: 3 },
+  schema,
   grid: { maxDepth: [3, 5, 10, null], minNumSamples: [2, 3, 5] },
   preprocess: 'none',
-  cost: 2,
+  // ml-cart rescans every row for every candidate threshold: quadratic in a node's rows.
+  cost: ({ rows, features }) => rows * rows * features * 1.7e-7,
   create: (params) => new DecisionTreeEstimator(params),
   load(json) {
     const { params, model } = json as { params: Params; model: unknown };

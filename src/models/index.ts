@@ -1,5 +1,9 @@
-// The built-in models: one file each, listed here in sorted order (a test checks that every file
-// in this folder is listed). To add a model, add its file, one import and one entry below.
+// models/: one file per model, each exporting a typed definition (id, description, the library or
+// engine that trains it, default params as plain JSON and their schema, an optional grid,
+// create/load); this file lists them in sorted order (a test checks that every model file is
+// listed). Beside them: registry.ts (built-ins plus --model-module files, by id), check.ts (the
+// conformance checks, as a function) and adapter.ts (what the model files share). Model files
+// may import ml/ and engines/, and npm libraries; nothing here knows of tasks or reports.
 import type { ModelDefinition } from '../ml/estimator.js';
 import decisionTree from './decision-tree.js';
 import knn from './knn.js';

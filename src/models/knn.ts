@@ -1,40 +1,43 @@
 import KNN from 'ml-knn';
-import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
+import mlKnn from 'ml-knn/package.json' with { type: 'json' };
+import { z } from 'zod';
+import type { RowEstimator } from '../ml/estimator.js';
+import { defineModel, fitted } from './adapter.js';
 
-interface Params {
-  [key: string]: number;
-  k: number;
-}
+const schema = z.strictObject({ k: z.number().int().positive() });
+type Params = z.infer<typeof schema>;
 
-class KnnEstimator implements Estimator {
+class KnnEstimator implements RowEstimator {
   constructor(
     private readonly params: Params,
     private model?: KNN,
   ) {}
 
-  fit(X: Features, y: Labels): void {
+  fit(X: number[][], y: number[]): void {
     // Fewer rows than k would make every prediction the overall majority.
     this.model = new KNN(X, y, { k: Math.min(this.params.k, X.length) });
   }
 
-  predict(X: Features): Labels {
-    if (!this.model) throw new Error('knn: fit() must run before predict() or toJSON()');
-    return this.model.predict(X);
+  predict(X: number[][]): number[] {
+    return fitted(this.model, 'knn').predict(X);
   }
 
   toJSON(): unknown {
-    if (!this.model) throw new Error('knn: fit() must run before predict() or toJSON()');
-    return { params: this.params, model: JSON.parse(JSON.stringify(this.model)) as unknown };
+    return { params: this.params, model: JSON.parse(JSON.stringify(fitted(this.model, 'knn'))) as unknown };
   }
 }
 
 export default defineModel<Params>({
   id: 'knn',
   description: 'k-nearest neighbours, Euclidean distance, k-d tree (ml-knn)',
+  library: { name: 'ml-knn', version: mlKnn.version },
   params: { k: 5 },
+  schema,
   grid: { k: [1, 3, 5, 7, 11, 15] },
   // Distances mix every feature's units: without scaling the widest feature decides alone.
   preprocess: 'standardize',
+  // Predicting dominates: every test row against every training row (the k-d tree saves little).
+  cost: ({ rows, features }) => rows * (rows / 4) * features * 2.6e-7,
   create: (params) => new KnnEstimator(params),
   load(json) {
     const { params, model } = json as { params: Params; model: unknown };

@@ -1,11 +1,14 @@
 import { GaussianNB, type GaussianNBJson } from 'ml-naivebayes';
-import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
+import mlNaiveBayes from 'ml-naivebayes/package.json' with { type: 'json' };
+import { z } from 'zod';
+import type { RowEstimator } from '../ml/estimator.js';
+import { defineModel, fitted } from './adapter.js';
 
-interface Params {
-  [key: string]: number;
+const schema = z.strictObject({
   /** Share of the largest feature variance added to every variance, as scikit-learn's GaussianNB. */
-  varSmoothing: number;
-}
+  varSmoothing: z.number().min(0),
+});
+type Params = z.infer<typeof schema>;
 
 /**
  * The library divides by each class's feature std, so a feature constant within one class gives
@@ -28,13 +31,13 @@ function smooth(json: GaussianNBJson, varSmoothing: number): GaussianNBJson {
   };
 }
 
-class GaussianNaiveBayes implements Estimator {
+class GaussianNaiveBayes implements RowEstimator {
   constructor(
     private readonly params: Params,
     private model?: GaussianNB,
   ) {}
 
-  fit(X: Features, y: Labels): void {
+  fit(X: number[][], y: number[]): void {
     const model = new GaussianNB();
     model.train(X, y);
     this.model = GaussianNB.load(smooth(model.toJSON(), this.params.varSmoothing));
@@ -46,9 +49,8 @@ class GaussianNaiveBayes implements Estimator {
    * [coefficient, exponent] pair), multiplies probabilities until they underflow to 0, and throws
    * whenever the row count equals features + 1. Here: log-likelihoods summed over every feature.
    */
-  predict(X: Features): Labels {
-    if (!this.model) throw new Error('naive-bayes: fit() must run before predict() or toJSON()');
-    const { means, calculateProbabilities } = this.model.toJSON();
+  predict(X: number[][]): number[] {
+    const { means, calculateProbabilities } = fitted(this.model, 'naive-bayes').toJSON();
     return X.map((row) => {
       let best = 0;
       let bestScore = -Infinity;
@@ -68,17 +70,19 @@ class GaussianNaiveBayes implements Estimator {
   }
 
   toJSON(): unknown {
-    if (!this.model) throw new Error('naive-bayes: fit() must run before predict() or toJSON()');
-    return { params: this.params, model: this.model.toJSON() };
+    return { params: this.params, model: fitted(this.model, 'naive-bayes').toJSON() };
   }
 }
 
 export default defineModel<Params>({
   id: 'naive-bayes',
   description: 'Gaussian naive Bayes (ml-naivebayes), with variance smoothing',
+  library: { name: 'ml-naivebayes', version: mlNaiveBayes.version },
   params: { varSmoothing: 1e-9 },
+  schema,
   grid: { varSmoothing: [1e-9, 1e-6, 1e-3, 1e-1] },
   preprocess: 'none',
+  cost: ({ rows, features, classes }) => rows * features * classes * 1e-7,
   create: (params) => new GaussianNaiveBayes(params),
   load(json) {
     const { params, model } = json as { params: Params; model: GaussianNBJson };

@@ -1,25 +1,28 @@
 import { RandomForestClassifier } from 'ml-random-forest';
-import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
+import mlRandomForest from 'ml-random-forest/package.json' with { type: 'json' };
+import { z } from 'zod';
+import type { RowEstimator } from '../ml/estimator.js';
+import { defineModel, fitted } from './adapter.js';
 
-interface Params {
-  [key: string]: number | null;
-  nEstimators: number;
+const schema = z.strictObject({
+  nEstimators: z.number().int().positive(),
   /** Features drawn per tree: a fraction of all (0-1] or a count. */
-  maxFeatures: number;
+  maxFeatures: z.number().positive(),
   /** ml-cart's smallest node that may still be split. */
-  minNumSamples: number;
+  minNumSamples: z.number().int().min(1),
   /** Deepest a tree may grow; null: until leaves are pure or too small to split. */
-  maxDepth: number | null;
-}
+  maxDepth: z.number().int().positive().nullable(),
+});
+type Params = z.infer<typeof schema>;
 
-class RandomForestEstimator implements Estimator {
+class RandomForestEstimator implements RowEstimator {
   constructor(
     private readonly params: Params,
     private readonly seed: number,
     private model?: RandomForestClassifier,
   ) {}
 
-  fit(X: Features, y: Labels): void {
+  fit(X: number[][], y: number[]): void {
     this.model = new RandomForestClassifier({
       nEstimators: this.params.nEstimators,
       maxFeatures: this.params.maxFeatures,
@@ -37,7 +40,7 @@ class RandomForestEstimator implements Estimator {
     this.model.train(X, y);
   }
 
-  predict(X: Features): Labels {
+  predict(X: number[][]): number[] {
     // predict() votes with every tree; the library's predictProbability() drops the first tree.
     return this.trained().predict(X);
   }
@@ -47,18 +50,25 @@ class RandomForestEstimator implements Estimator {
   }
 
   private trained(): RandomForestClassifier {
-    if (!this.model) throw new Error('random-forest: fit() must run before predict() or toJSON()');
-    return this.model;
+    return fitted(this.model, 'random-forest');
   }
 }
 
 export default defineModel<Params>({
   id: 'random-forest',
   description: 'Random forest of CART trees with bagging (ml-random-forest)',
+  library: { name: 'ml-random-forest', version: mlRandomForest.version },
   params: { nEstimators: 50, maxFeatures: 0.5, minNumSamples: 3, maxDepth: null },
+  schema,
   grid: { nEstimators: [50, 100, 200], maxFeatures: [0.5, 0.75, 1] },
   preprocess: 'none',
-  cost: 20,
+  // Each tree is an ml-cart tree (quadratic in a node's rows) on its share of the features.
+  cost: ({ rows, features, params }) =>
+    params.nEstimators *
+    rows *
+    rows *
+    (params.maxFeatures <= 1 ? params.maxFeatures * features : Math.min(features, params.maxFeatures)) *
+    1.7e-7,
   create: (params, ctx) => new RandomForestEstimator(params, ctx.seed),
   load(json) {
     const { params, seed, model } = json as { params: Params; seed: number; model: unknown };

@@ -1,41 +1,62 @@
-import { existsSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+// The registry: the built-in models (index.ts) plus those of --model-module files, by id. A model
+// module is checked here, where it is imported, so that a bad one is one clear line at start.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ModelDefinition } from '../ml/estimator.js';
 import { describeValue, UsageError } from '../errors.js';
 import { isJsonObject } from '../json.js';
+import { expectedCost, type ModelDefinition, type RowModelDefinition, type Shape } from '../ml/estimator.js';
+import { asMatrixModel } from './adapter.js';
 import { builtinModels } from './index.js';
 
 const PREPROCESSING = ['standardize', 'minmax', 'none'];
 
-function checkDefinition(value: unknown, where: string): ModelDefinition {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${where} must be a model definition object, not ${describeValue(value)}`);
-  }
-  const def = value as Record<string, unknown>;
-  const problem =
-    typeof def['id'] !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(def['id'])
-      ? `"id" must be a lower-case string such as "my-model" (got ${describeValue(def['id'])})`
-      : typeof def['description'] !== 'string'
-        ? '"description" must be a string'
-        : !isJsonObject(def['params'])
-          ? '"params" must be a plain object of JSON values'
-          : typeof def['create'] !== 'function'
-            ? '"create" must be a function (params, ctx) => estimator'
-            : typeof def['load'] !== 'function'
-              ? '"load" must be a function (json) => estimator'
-              : def['grid'] !== undefined && !isJsonObject(def['grid'])
-                ? '"grid" must be an object of value lists'
-                : def['preprocess'] !== undefined && !PREPROCESSING.includes(def['preprocess'] as string)
-                  ? `"preprocess" must be one of ${PREPROCESSING.join(', ')}`
-                  : undefined;
-  if (problem) throw new UsageError(`${where}: ${problem}`);
+function problemOf(def: Record<string, unknown>): string | undefined {
+  const optional = (key: string, type: string) => def[key] !== undefined && typeof def[key] !== type;
+  if (typeof def['id'] !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(def['id']))
+    return `"id" must be a lower-case string such as "my-model" (got ${describeValue(def['id'])})`;
+  if (typeof def['description'] !== 'string') return '"description" must be a string';
+  if (!isJsonObject(def['params'])) return '"params" must be a plain object of JSON values';
+  if (typeof def['create'] !== 'function') return '"create" must be a function (params, ctx) => estimator';
+  if (typeof def['load'] !== 'function') return '"load" must be a function (json) => estimator';
+  if (def['grid'] !== undefined && !isJsonObject(def['grid'])) return '"grid" must be an object of value lists';
+  if (def['preprocess'] !== undefined && !PREPROCESSING.includes(def['preprocess'] as string))
+    return `"preprocess" must be one of ${PREPROCESSING.join(', ')}`;
+  if (def['input'] !== undefined && def['input'] !== 'rows' && def['input'] !== 'matrix')
+    return '"input" must be "rows" (fit/predict take number[][], the default) or "matrix" (column-major Float64Array)';
+  if (optional('probabilities', 'boolean')) return '"probabilities" must be true or false';
+  if (optional('default', 'boolean')) return '"default" must be true or false';
+  if (
+    def['cost'] !== undefined &&
+    typeof def['cost'] !== 'function' &&
+    !(typeof def['cost'] === 'number' && def['cost'] > 0)
+  )
+    return '"cost" must be a function ({ rows, features, classes, params }) => seconds, or a number above 0 (a weight)';
+  const library = def['library'] as Record<string, unknown> | undefined;
+  if (library !== undefined && (typeof library?.['name'] !== 'string' || typeof library['version'] !== 'string'))
+    return '"library" must be { name: string, version: string }';
   try {
     JSON.stringify(def['params']);
   } catch {
-    throw new UsageError(`${where}: "params" must be JSON data`);
+    return '"params" must be JSON data';
   }
-  return value as ModelDefinition;
+  return undefined;
+}
+
+function checkDefinition(value: unknown, where: string, module: { path: string; sha256: string }): ModelDefinition {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`${where} must be a model definition object, not ${describeValue(value)}`);
+  }
+  const problem = problemOf(value as Record<string, unknown>);
+  if (problem) throw new UsageError(`${where}: ${problem}`);
+  const def = value as ModelDefinition | RowModelDefinition;
+  // A module that names no library is its own engine: its content hash tells two versions apart.
+  const library = def.library ?? { name: basename(module.path), version: `sha256:${module.sha256.slice(0, 12)}` };
+  // A number is a weight on the default estimate (rows x features), as definitions once gave it.
+  const weight = def.cost as unknown;
+  const cost = typeof weight === 'number' ? { cost: (shape: Shape) => weight * expectedCost({}, shape) } : {};
+  return asMatrixModel({ ...def, library, ...cost } as ModelDefinition | RowModelDefinition);
 }
 
 /**
@@ -65,7 +86,8 @@ export async function loadModelModule(path: string): Promise<ModelDefinition[]> 
       `${where}: the default export must be an array of model definitions, not ${describeValue(definitions)}; write \`export default [myModel]\``,
     );
   }
-  return definitions.map((def, i) => checkDefinition(def, `${where}: default[${i}]`));
+  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+  return definitions.map((def, i) => checkDefinition(def, `${where}: default[${i}]`, { path, sha256 }));
 }
 
 export type Registry = ReadonlyMap<string, ModelDefinition>;
@@ -84,9 +106,12 @@ export async function createRegistry(modules: readonly string[]): Promise<Regist
   return registry;
 }
 
-/** The definitions named by `--models` (all when none are named), in the order given. */
+/**
+ * The definitions named by `--models`, in the order given; when none are named, every one in the
+ * default set (all but those marked `default: false`).
+ */
 export function selectModels(registry: Registry, ids: readonly string[] | undefined): ModelDefinition[] {
-  if (!ids || ids.length === 0) return [...registry.values()];
+  if (!ids || ids.length === 0) return [...registry.values()].filter((def) => def.default !== false);
   const unknown = ids.filter((id) => !registry.has(id));
   if (unknown.length > 0) {
     throw new UsageError(

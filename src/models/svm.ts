@@ -1,17 +1,19 @@
 import SVM from 'ml-svm';
-import { defineModel, type Estimator, type Features, type Labels } from '../ml/estimator.js';
-import type { JsonValue } from '../json.js';
+import mlSvm from 'ml-svm/package.json' with { type: 'json' };
+import { z } from 'zod';
+import type { RowEstimator } from '../ml/estimator.js';
 import { createRandom } from '../ml/random.js';
+import { defineModel } from './adapter.js';
 
-interface Params {
-  [key: string]: JsonValue;
-  C: number;
+const schema = z.strictObject({
+  C: z.number().positive(),
   /** RBF width as in scikit-learn: k(x, z) = exp(-gamma |x - z|^2); 'auto' is 1 / features. */
-  gamma: number | 'auto';
-  tol: number;
-  maxPasses: number;
-  maxIterations: number;
-}
+  gamma: z.union([z.literal('auto'), z.number().positive()]),
+  tol: z.number().positive(),
+  maxPasses: z.number().int().positive(),
+  maxIterations: z.number().int().positive(),
+});
+type Params = z.infer<typeof schema>;
 
 interface PairModel {
   a: number;
@@ -33,7 +35,7 @@ interface PairJson {
  * this trains one SVM per pair of classes and lets them vote, as scikit-learn's SVC does.
  * Ties go to the class with the larger summed margin, then to the lower class index.
  */
-class OneVsOneSvm implements Estimator {
+class OneVsOneSvm implements RowEstimator {
   constructor(
     private readonly params: Params,
     private readonly seed: number,
@@ -41,7 +43,7 @@ class OneVsOneSvm implements Estimator {
     private pairs: PairModel[] = [],
   ) {}
 
-  fit(X: Features, y: Labels): void {
+  fit(X: number[][], y: number[]): void {
     const features = X[0]?.length ?? 0;
     const gamma = this.params.gamma === 'auto' ? 1 / Math.max(1, features) : this.params.gamma;
     // ml-kernel's gaussian is exp(-|x - z|^2 / (2 sigma^2)).
@@ -81,7 +83,7 @@ class OneVsOneSvm implements Estimator {
     }
   }
 
-  predict(X: Features): Labels {
+  predict(X: number[][]): number[] {
     if (this.pairs.length === 0) throw new Error('svm: fit() must run before predict() or toJSON()');
     return X.map((row) => {
       const votes = new Array<number>(this.classes).fill(0);
@@ -118,9 +120,14 @@ class OneVsOneSvm implements Estimator {
 export default defineModel<Params>({
   id: 'svm',
   description: 'Support vector machine, RBF kernel, one-vs-one over binary SMO (ml-svm)',
+  library: { name: 'ml-svm', version: mlSvm.version },
   params: { C: 1, gamma: 'auto', tol: 1e-3, maxPasses: 5, maxIterations: 10000 },
+  schema,
   grid: { C: [0.1, 1, 10], gamma: ['auto', 0.1, 1] },
   preprocess: 'standardize',
+  // The simplified SMO revisits every pair of a binary problem's rows; one problem per pair of classes.
+  cost: ({ rows, features, classes }) =>
+    ((classes * (classes - 1)) / 2) * ((2 * rows) / classes) ** 2 * features * 8e-8,
   create: (params, ctx) => new OneVsOneSvm(params, ctx.seed, ctx.classes),
   load(json) {
     const { params, seed, classes, pairs } = json as {

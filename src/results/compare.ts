@@ -1,16 +1,26 @@
 // Comparing two runs: per-model metric deltas, the settings that differ, and whether the two are
 // like for like at all. Pure functions of two reports; the compare command prints and writes them.
+import { higherIsBetter, METRIC_IDS, TIMINGS, type MetricId, type TimingId } from '../ml/metrics.js';
 import type { ModelReport, Report } from './report.js';
 
-export type MetricName = 'accuracy' | 'balancedAccuracy' | 'macroF1' | 'cvAccuracy' | 'fitMs';
+/** What is compared: a metric on the test part, a metric's CV mean, or a timing of the final fit. */
+export type Measure = { scope: 'test' | 'cv'; id: MetricId } | { scope: 'timing'; id: TimingId };
+
+export const MEASURES: readonly Measure[] = [
+  ...METRIC_IDS.map((id) => ({ scope: 'test' as const, id })),
+  ...METRIC_IDS.map((id) => ({ scope: 'cv' as const, id })),
+  ...TIMINGS.map(({ id }) => ({ scope: 'timing' as const, id })),
+];
+
+export const sameMeasure = (x: Measure, y: Measure) => x.scope === y.scope && x.id === y.id;
 
 export interface MetricDelta {
-  metric: MetricName;
-  a?: number;
-  b?: number;
+  measure: Measure;
+  /** undefined: no such value (not trained, no test part, no CV); null: the model cannot have it. */
+  a?: number | null;
+  b?: number | null;
   /** b - a, when both are there. */
   delta?: number;
-  /** Whether a higher value is the better one (false for times). */
   higherIsBetter: boolean;
 }
 
@@ -48,24 +58,21 @@ export interface Comparison {
 const sameRows = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
 const short = (sha: string) => `${sha.slice(0, 12)}…`;
 
-function metricsOf(m: ModelReport | undefined): Record<MetricName, number | undefined> {
-  const ok = m?.status === 'ok' ? m : undefined;
-  return {
-    accuracy: ok?.metrics?.accuracy,
-    balancedAccuracy: ok?.metrics?.balancedAccuracy,
-    macroF1: ok?.metrics?.macroF1,
-    cvAccuracy: ok ? ok.cv?.accuracy.mean : undefined,
-    fitMs: ok?.timings.fitMs,
-  };
+function valueOf(m: ModelReport | undefined, measure: Measure): number | null | undefined {
+  if (m?.status !== 'ok') return undefined;
+  if (measure.scope === 'timing') return m.timings[measure.id];
+  if (measure.scope === 'test') return m.metrics?.[measure.id];
+  const summary = m.cv?.[measure.id];
+  return summary === undefined ? undefined : summary === null ? null : summary.mean;
 }
 
-function delta(metric: MetricName, a: number | undefined, b: number | undefined): MetricDelta {
+function delta(measure: Measure, a: number | null | undefined, b: number | null | undefined): MetricDelta {
   return {
-    metric,
+    measure,
     ...(a !== undefined ? { a } : {}),
     ...(b !== undefined ? { b } : {}),
-    ...(a !== undefined && b !== undefined ? { delta: b - a } : {}),
-    higherIsBetter: metric !== 'fitMs',
+    ...(typeof a === 'number' && typeof b === 'number' ? { delta: b - a } : {}),
+    higherIsBetter: higherIsBetter(measure.id),
   };
 }
 
@@ -75,11 +82,8 @@ function compareModel(
   b: ModelReport | undefined,
   useTest: boolean,
 ): ModelComparison {
-  const ma = metricsOf(a);
-  const mb = metricsOf(b);
-  const names: MetricName[] = ['accuracy', 'balancedAccuracy', 'macroF1', 'cvAccuracy', 'fitMs'];
-  const metrics = names.map((n) => delta(n, ma[n], mb[n]));
-  const accuracy = metrics.find((d) => d.metric === (useTest ? 'accuracy' : 'cvAccuracy'))!;
+  const metrics = MEASURES.map((measure) => delta(measure, valueOf(a, measure), valueOf(b, measure)));
+  const accuracy = metrics.find((d) => sameMeasure(d.measure, { scope: useTest ? 'test' : 'cv', id: 'accuracy' }))!;
   const base = { id, ...(a ? { a } : {}), ...(b ? { b } : {}), metrics, accuracy };
   if (!a) return { ...base, regression: false, note: 'only in B' };
   if (!b) return { ...base, regression: false, note: 'only in A' };
@@ -87,6 +91,9 @@ function compareModel(
     return { ...base, drop: Infinity, regression: true, note: `failed in B: ${b.error.message}` };
   if (a.status === 'failed' && b.status === 'ok') return { ...base, regression: false, note: 'failed in A' };
   if (a.status === 'failed' && b.status === 'failed') return { ...base, regression: false, note: 'failed in both' };
+  // A run stopped before the model finished says nothing about the model.
+  if (a.status === 'not-run' || b.status === 'not-run')
+    return { ...base, regression: false, note: `not run in ${a.status === 'not-run' ? (b.status === 'not-run' ? 'both' : 'A') : 'B'}` };
   if (accuracy.delta === undefined) return { ...base, regression: false };
   const drop = -accuracy.delta * 100;
   // Accuracies are ratios of small counts: a drop below float noise is no drop.

@@ -10,8 +10,8 @@ export interface HistoryRow {
   sha256: string;
   /** The data's content hash differs from the row before: accuracies across it are not comparable. */
   dataChanged: boolean;
-  /** Per model id: its accuracy, 'failed', or undefined when the run did not train it or has no such score. */
-  values: Record<string, number | 'failed' | undefined>;
+  /** Per model id: its accuracy, 'failed', 'not-run', or undefined when the run did not train it or has no such score. */
+  values: Record<string, number | 'failed' | 'not-run' | undefined>;
 }
 
 export interface History {
@@ -40,7 +40,7 @@ export function buildHistory(
   const rows = kept.map((r, i): HistoryRow => {
     const values: HistoryRow['values'] = {};
     for (const m of r.models) {
-      if (m.status === 'failed') values[m.id] = 'failed';
+      if (m.status !== 'ok') values[m.id] = m.status;
       else values[m.id] = metric === 'test' ? m.metrics?.accuracy : m.cv?.accuracy.mean;
     }
     const before = kept[i - 1];

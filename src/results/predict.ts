@@ -1,13 +1,13 @@
 // `npm run predict`: a run's saved model applied to new rows, read exactly as the run read its
 // training data (same CSV rules, same column order and one-hot categories, same scaler).
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { readCsv } from '../data/csv.js';
 import { UsageError } from '../errors.js';
+import { gatherRows } from '../ml/matrix.js';
 import { applyScaler, type Scaler } from '../ml/preprocess.js';
 import { createRegistry } from '../models/registry.js';
-import { parseReport, ReportError } from './schema.js';
-import type { Report } from './report.js';
+import { resolveRun } from './read.js';
 
 export interface PredictOptions extends Record<string, unknown> {
   run: string;
@@ -27,27 +27,6 @@ interface SavedModel {
 
 const BATCH_ROWS = 8192;
 
-async function runFolder(run: string, resultsDir: string): Promise<string> {
-  const candidates = isAbsolute(run) || run.includes('/') ? [resolve(run)] : [join(resultsDir, run), resolve(run)];
-  for (const folder of candidates) {
-    try {
-      if ((await stat(join(folder, 'report.json'))).isFile()) return folder;
-    } catch {
-      // try the next
-    }
-  }
-  throw new UsageError(`--run ${run}: no run folder with a report.json (looked in ${candidates.join(' and ')})`);
-}
-
-async function readReport(folder: string, run: string): Promise<Report> {
-  try {
-    return parseReport(await readFile(join(folder, 'report.json'), 'utf8'));
-  } catch (error) {
-    if (error instanceof ReportError) throw new UsageError(`--run ${run}: report.json: ${error.message}`);
-    throw error;
-  }
-}
-
 /** A CSV field, quoted when it must be (RFC 4180). */
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -61,8 +40,7 @@ function write(line: string): Promise<void> {
 }
 
 export async function predict(options: PredictOptions): Promise<number> {
-  const folder = await runFolder(options.run, options.resultsDir);
-  const report = await readReport(folder, options.run);
+  const { dir: folder, report } = await resolveRun(options.run, resolve(options.resultsDir));
   const entry = report.models.find((m) => m.id === options.model);
   const savedIds = report.models.filter((m) => m.status === 'ok' && m.modelFile).map((m) => m.id);
   if (!entry || entry.status !== 'ok' || !entry.modelFile) {
@@ -105,13 +83,12 @@ export async function predict(options: PredictOptions): Promise<number> {
   const classes = report.dataset.classes;
   await write(`${csvField(encoding.label)}\n`);
   for (let from = 0; from < dataset.rows; from += BATCH_ROWS) {
-    const to = Math.min(dataset.rows, from + BATCH_ROWS);
-    const X: number[][] = [];
-    for (let r = from; r < to; r++)
-      X.push(Array.from(dataset.features.subarray(r * dataset.cols, (r + 1) * dataset.cols)));
-    const predicted = estimator.predict(applyScaler(savedModel.scaler, X));
+    const rows = Array.from({ length: Math.min(dataset.rows, from + BATCH_ROWS) - from }, (_, i) => from + i);
+    const X = applyScaler(savedModel.scaler, gatherRows(dataset.features, dataset.cols, rows));
+    const predicted = estimator.predict(X);
     let out = '';
-    for (const p of predicted) {
+    for (let i = 0; i < predicted.length; i++) {
+      const p = predicted[i]!;
       const name = classes[p];
       if (name === undefined)
         throw new Error(`model "${savedModel.modelId}" predicted ${JSON.stringify(p)}, not a class index`);

@@ -6,6 +6,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseReport, ReportError } from './schema.js';
 import type { Report } from './report.js';
+import { STAGING_PREFIX } from './write.js';
 
 export interface Run {
   /** The run folder's name (normally the report's runId). */
@@ -77,7 +78,7 @@ export async function scanRuns(resultsDir: string): Promise<RunScan> {
       .sort((a, b) => (a.name < b.name ? -1 : 1))
       .map(async (entry): Promise<Run | undefined> => {
         const dir = join(resultsDir, entry.name);
-        if (entry.name.startsWith('.staging-')) {
+        if (entry.name.startsWith(STAGING_PREFIX)) {
           skipped.push({
             level: 'note',
             dir,
@@ -111,12 +112,11 @@ export function reportSkipped(command: string, skipped: readonly Skipped[]): voi
 }
 
 /**
- * Finds the run a command-line argument names: a run id in the results folder (or the unique run
- * whose id starts with it), a run folder, or a report.json file.
+ * Finds the run a command-line argument names, the same way for every command: a run folder or a
+ * report.json file (a path), `latest` (the newest readable run), a run id in the results folder,
+ * or the start of exactly one run's id. `scan` is the results folder's, when the caller has it.
  */
-export async function resolveRun(arg: string, scan: RunScan, resultsDir: string): Promise<Run> {
-  const inResults = scan.runs.find((r) => r.id === arg);
-  if (inResults) return inResults;
+export async function resolveRun(arg: string, resultsDir: string, scan?: RunScan): Promise<Run> {
   const path = resolve(arg);
   let isFile = false;
   let isDir = false;
@@ -125,8 +125,12 @@ export async function resolveRun(arg: string, scan: RunScan, resultsDir: string)
     isFile = s.isFile();
     isDir = s.isDirectory();
   } catch {
-    // Not a path: try it as the start of a run id below.
+    // Not a path: an id, a start of one, or `latest`.
   }
+  // A bare name that is also a run id in the results folder means that run, wherever we stand.
+  const found = scan ?? (isFile || isDir ? undefined : await scanRuns(resultsDir));
+  const inResults = found?.runs.find((r) => r.id === arg);
+  if (inResults) return inResults;
   if (isFile || isDir) {
     const file = isFile ? path : join(path, 'report.json');
     try {
@@ -140,14 +144,16 @@ export async function resolveRun(arg: string, scan: RunScan, resultsDir: string)
       throw error;
     }
   }
-  const skippedHere = scan.skipped.find((s) => basename(s.dir) === arg);
+  const runs = found!.runs;
+  if (arg === 'latest') {
+    const latest = runs.at(-1);
+    if (!latest) throw new UsageError(`no readable runs in ${shown(resultsDir)}; run \`npm run train\` first`);
+    return latest;
+  }
+  const skippedHere = found!.skipped.find((s) => basename(s.dir) === arg);
   if (skippedHere) throw new UsageError(`cannot read run ${arg}: ${skippedHere.reason}`);
-  const matches = scan.runs.filter((r) => r.id.startsWith(arg));
+  const matches = runs.filter((r) => r.id.startsWith(arg));
   if (matches.length === 1) return matches[0]!;
-  const latest = scan.runs
-    .slice(-3)
-    .map((r) => r.id)
-    .reverse();
   if (matches.length > 1)
     throw new UsageError(
       `run "${arg}" is ambiguous: ${matches.length} runs start with it (${matches
@@ -155,7 +161,11 @@ export async function resolveRun(arg: string, scan: RunScan, resultsDir: string)
         .map((r) => r.id)
         .join(', ')}${matches.length > 3 ? ', …' : ''}); give more of the id`,
     );
+  const latest = runs
+    .slice(-3)
+    .map((r) => r.id)
+    .reverse();
   throw new UsageError(
-    `no run "${arg}" in ${shown(resultsDir)}${latest.length ? ` (latest: ${latest.join(', ')})` : ' (it holds no runs)'}; give a run id, a run folder or a report.json`,
+    `no run "${arg}" in ${shown(resultsDir)}${latest.length ? ` (latest: ${latest.join(', ')})` : ' (it holds no runs)'}; give a run id or its start, latest, a run folder or a report.json`,
   );
 }

@@ -1,33 +1,34 @@
+// results/: what a run leaves behind and everything that reads it back: the report's types
+// (this file) and schema (schema.ts, with the upgrade of every older version), the one writer of
+// run folders (write.ts), the one reader and run resolver (read.ts), saved models (saved-model.ts),
+// and compare and history over many reports. May import ml/, models/ and data/; formatting is
+// format/'s, and nothing here runs tasks.
 import type { DatasetEncoding } from '../data/table.js';
-import type { Preprocessing } from '../ml/estimator.js';
+import type { Library, Preprocessing } from '../ml/estimator.js';
 import type { JsonObject } from '../json.js';
-import type { Metrics } from '../ml/metrics.js';
+import type { LabelMetricId, Metrics, ProbabilityMetricId } from '../ml/metrics.js';
 import type { Summary } from '../ml/stats.js';
-import type { TaskFailure } from '../execution/protocol.js';
+import type { TaskFailure, TaskStop } from '../execution/protocol.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Cross-validated scores: each metric's mean, population std and per-fold values. */
-export interface CvScores {
-  k: number;
-  accuracy: Summary;
-  balancedAccuracy: Summary;
-  macroPrecision: Summary;
-  macroRecall: Summary;
-  macroF1: Summary;
-  fitMs: Summary;
-}
+export type CvScores = { k: number; fitMs: Summary } & Record<LabelMetricId, Summary> &
+  Record<ProbabilityMetricId, Summary | null>;
 
 export interface Candidate {
   params: JsonObject;
-  status: 'ok' | 'failed';
+  status: 'ok' | 'failed' | 'not-run';
   cv?: CvScores;
   error?: TaskFailure;
+  reason?: TaskStop;
 }
 
 interface ModelReportBase {
   id: string;
   description: string;
+  /** The library or engine that trained it; absent in reports from before it was recorded. */
+  library?: Library;
   /** The params of the final fit: the defaults, or the winner of --tune. */
   params: JsonObject;
   preprocess: Preprocessing;
@@ -48,12 +49,19 @@ export interface OkModelReport extends ModelReportBase {
   modelFile?: string;
 }
 
+/** A model whose code or worker failed: `task` says which fit. */
 export interface FailedModelReport extends ModelReportBase {
   status: 'failed';
   error: TaskFailure & { task: string };
 }
 
-export type ModelReport = OkModelReport | FailedModelReport;
+/** A model the run stopped before it finished (interrupted, or out of time budget). */
+export interface NotRunModelReport extends ModelReportBase {
+  status: 'not-run';
+  reason: TaskStop;
+}
+
+export type ModelReport = OkModelReport | FailedModelReport | NotRunModelReport;
 
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -94,9 +102,13 @@ export interface Report {
   models: ModelReport[];
 }
 
-/** Leaderboard order: ok models by CV mean accuracy (or test accuracy without CV), best first. */
+/**
+ * Leaderboard order: ok models by CV mean accuracy (or test accuracy without CV), best first;
+ * then failed, then not run.
+ */
 export function rankModels(report: Pick<Report, 'models'>): ModelReport[] {
-  const score = (m: ModelReport) => (m.status !== 'ok' ? -1 : (m.cv?.accuracy.mean ?? m.metrics?.accuracy ?? -1));
+  const score = (m: ModelReport) =>
+    m.status === 'ok' ? (m.cv?.accuracy?.mean ?? m.metrics?.accuracy ?? -1) : m.status === 'failed' ? -2 : -3;
   const test = (m: ModelReport) => (m.status === 'ok' ? (m.metrics?.accuracy ?? -1) : -1);
   // Ids are plain ASCII: compared by code unit, not localeCompare, whose first call loads ICU
   // collation data (~10 ms of every run) and whose order depends on the locale.

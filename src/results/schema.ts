@@ -1,30 +1,29 @@
 // The report.json schema, checked on every read: a corrupt, truncated or foreign file is refused
-// with one line saying why instead of crashing whatever reads it.
+// with one line saying why instead of crashing whatever reads it. A report of an older version is
+// first upgraded, one version at a time, so that every report ever written stays readable: a
+// change to the report bumps SCHEMA_VERSION and adds the step from the previous version here.
 import { z } from 'zod';
+import { FAULT_KINDS, STOP_KINDS } from '../execution/protocol.js';
+import { METRICS, type MetricId } from '../ml/metrics.js';
 import { SCHEMA_VERSION, type Report } from './report.js';
 
 const summary = z.object({ mean: z.number(), std: z.number(), folds: z.array(z.number()) });
 const json = z.record(z.string(), z.unknown());
 const failure = z.object({
-  kind: z.enum(['threw', 'crashed', 'timeout', 'out-of-memory', 'aborted']),
+  kind: z.enum(FAULT_KINDS as [string, ...string[]]),
   name: z.string(),
   message: z.string(),
 });
-const cvScores = z.object({
-  k: z.number().int(),
-  accuracy: summary,
-  balancedAccuracy: summary,
-  macroPrecision: summary,
-  macroRecall: summary,
-  macroF1: summary,
-  fitMs: summary,
-});
+const stop = z.object({ kind: z.enum(STOP_KINDS as [string, ...string[]]), message: z.string() });
+/** One entry per metric of the table; null for a metric of probabilities the model cannot have. */
+const perMetric = <T extends z.ZodType>(value: T) =>
+  Object.fromEntries(METRICS.map((m) => [m.id, m.needsProbabilities ? value.nullable() : value])) as Record<
+    MetricId,
+    T
+  >;
+const cvScores = z.object({ k: z.number().int(), fitMs: summary, ...perMetric(summary) });
 const metrics = z.object({
-  accuracy: z.number(),
-  balancedAccuracy: z.number(),
-  macroPrecision: z.number(),
-  macroRecall: z.number(),
-  macroF1: z.number(),
+  ...perMetric(z.number()),
   perClass: z.array(
     z.object({ class: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() }),
   ),
@@ -33,6 +32,7 @@ const metrics = z.object({
 const modelBase = {
   id: z.string(),
   description: z.string(),
+  library: z.object({ name: z.string(), version: z.string() }).optional(),
   params: json,
   preprocess: z.enum(['standardize', 'minmax', 'none']),
   cv: cvScores.optional(),
@@ -41,9 +41,10 @@ const modelBase = {
       candidates: z.array(
         z.object({
           params: json,
-          status: z.enum(['ok', 'failed']),
+          status: z.enum(['ok', 'failed', 'not-run']),
           cv: cvScores.optional(),
           error: failure.optional(),
+          reason: stop.optional(),
         }),
       ),
       best: z.number().int().nullable(),
@@ -61,6 +62,7 @@ const model = z.discriminatedUnion('status', [
     modelFile: z.string().optional(),
   }),
   z.object({ ...modelBase, status: z.literal('failed'), error: failure.extend({ task: z.string() }) }),
+  z.object({ ...modelBase, status: z.literal('not-run'), reason: stop }),
 ]);
 
 export const reportSchema = z.object({
@@ -118,7 +120,46 @@ export class ReportError extends Error {
   override readonly name = 'ReportError';
 }
 
-/** Parses and validates report.json text; throws ReportError with a one-line reason. */
+type Json = Record<string, unknown>;
+
+/**
+ * Steps from each older version to the next. A step adds nothing the old run did not record: a
+ * field new in the later version stays absent (or null).
+ */
+const UPGRADES: Record<number, (report: Json) => Json> = {
+  // 1 -> 2: a model or grid candidate the run stopped was a failure of kind 'aborted'; it is now
+  // 'not-run', with that reason. Models gained `library` (absent here: it was not recorded).
+  1: (report) => ({
+    ...report,
+    schemaVersion: 2,
+    models: (report['models'] as Json[] | undefined)?.map((model) => {
+      const error = model['error'] as Json | undefined;
+      const tuning = model['tuning'] as { candidates?: Json[] } | undefined;
+      const upgraded: Json = tuning?.candidates
+        ? {
+            ...model,
+            tuning: {
+              ...tuning,
+              candidates: tuning.candidates.map((c) => {
+                const e = c['error'] as Json | undefined;
+                if (e?.['kind'] !== 'aborted') return c;
+                const { error: _error, ...rest } = c;
+                return { ...rest, status: 'not-run', reason: { kind: 'aborted', message: e['message'] } };
+              }),
+            },
+          }
+        : model;
+      if (model['status'] !== 'failed' || error?.['kind'] !== 'aborted') return upgraded;
+      const { error: _error, ...rest } = upgraded;
+      return { ...rest, status: 'not-run', reason: { kind: 'aborted', message: error['message'] } };
+    }),
+  }),
+};
+
+/** The oldest version there is an upgrade from. */
+const OLDEST = Math.min(...Object.keys(UPGRADES).map(Number), SCHEMA_VERSION);
+
+/** Parses and validates report.json text (of any version); throws ReportError with a one-line reason. */
 export function parseReport(text: string): Report {
   let value: unknown;
   try {
@@ -126,16 +167,20 @@ export function parseReport(text: string): Report {
   } catch (error) {
     throw new ReportError(`not valid JSON (${(error as Error).message}); the file may be truncated`);
   }
-  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  let version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version > SCHEMA_VERSION) {
     throw new ReportError(
       `schemaVersion ${version} is newer than this trainpool reads (${SCHEMA_VERSION}); update trainpool`,
     );
   }
-  if (typeof version === 'number' && version < SCHEMA_VERSION) {
+  if (typeof version === 'number' && Number.isInteger(version) && version < OLDEST) {
     throw new ReportError(
-      `schemaVersion ${version} is older than this trainpool reads (${SCHEMA_VERSION}) and has no upgrade; rerun that training`,
+      `schemaVersion ${version} is older than any trainpool report (the first is ${OLDEST}); it is not a report of this tool`,
     );
+  }
+  while (typeof version === 'number' && version < SCHEMA_VERSION && UPGRADES[version]) {
+    value = UPGRADES[version]!(value as Json);
+    version = (value as Json)['schemaVersion'];
   }
   const parsed = reportSchema.safeParse(value);
   if (!parsed.success) {

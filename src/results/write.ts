@@ -1,10 +1,12 @@
 // The one place that writes results. Every file lands by rename, so no reader ever sees half of
-// one, and a run folder appears whole: it is written under a hidden staging name and renamed.
+// one, and a run folder appears whole: a run claims its id by creating a hidden staging folder
+// before its first task, fills it, and renames it into place when its report is complete.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Writes `content` to a temporary name in the same folder, then renames it into place. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
@@ -30,26 +32,15 @@ export function newRunId(dataset: string, now = new Date()): string {
   return `${stamp}-${slug}-${randomBytes(3).toString('hex')}`;
 }
 
-// A run folder is written as `.staging-<runId>/` and renamed to `<runId>/`. The staging folder
-// holds an owner file (host and pid) from the moment it exists: it is made under a claim name that
-// says who made it, `.claim.<pid>.<random>.<host>`, with the owner file inside, then renamed to
-// its staging name. rename() fails onto a non-empty folder, which is what makes a run id one
-// process's own.
-const STAGING = '.staging-';
-const CLAIM = '.claim.';
+export const STAGING_PREFIX = '.staging-';
 const OWNER = '.owner';
-/** A staging folder without an owner (from an older version) is stale after this long. */
-const STALE_UNOWNED_MS = 10 * 60_000;
-/** No run takes this long to write its files: older staging folders are stale whoever owns them. */
-const STALE_ANY_MS = 24 * 60 * 60_000;
+/** No run leaves its staging folder untouched this long while it lives: older ones are stale. */
+const STALE_MS = 24 * 60 * 60_000;
 
 interface Owner {
   host: string;
   pid: number;
 }
-
-const stagingPath = (resultsDir: string, runId: string) => join(resultsDir, `${STAGING}${runId}`);
-const me = (): Owner => ({ host: hostname(), pid: process.pid });
 
 function processAlive(pid: number): boolean {
   try {
@@ -61,10 +52,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Whether the owner is certainly gone: a process of this host that no longer runs. */
-const ownerDead = (owner: Owner) => owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid);
-
-async function readOwner(staging: string): Promise<Owner | undefined> {
+/** The process that owns a staging folder, while it is recorded there. */
+export async function stagingOwner(staging: string): Promise<Owner | undefined> {
   try {
     const [host, pid] = (await readFile(join(staging, OWNER), 'utf8')).split('\n');
     return host !== undefined && pid !== undefined && /^\d+$/.test(pid) ? { host, pid: Number(pid) } : undefined;
@@ -73,20 +62,32 @@ async function readOwner(staging: string): Promise<Owner | undefined> {
   }
 }
 
-function claimOwner(name: string): Owner | undefined {
-  const [pid, random, ...host] = name.slice(CLAIM.length).split('.');
-  return pid && /^\d+$/.test(pid) && random && host.length > 0 ? { pid: Number(pid), host: host.join('.') } : undefined;
+/** Whether the owner certainly still runs: a live process of this host. */
+const ownerAlive = (owner: Owner | undefined) =>
+  owner !== undefined && owner.host === hostname() && (owner.pid === process.pid || processAlive(owner.pid));
+
+/** The newest change in a staging folder: the folder itself or any file directly in it. */
+async function lastTouched(path: string): Promise<number> {
+  let newest = (await stat(path)).mtimeMs;
+  for (const name of await readdir(path).catch(() => [] as string[])) {
+    const mtime = await stat(join(path, name)).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
+    newest = Math.max(newest, mtime);
+  }
+  return newest;
 }
 
 /**
- * Removes what runs killed while writing their folder left behind: staging and claim folders whose
- * owner process (on this host) is gone, staging folders without an owner after 10 minutes, and
- * any older than a day. They are hidden, so no reader ever saw them; this only reclaims the space.
+ * Removes staging folders left by runs that ended without renaming theirs: only those untouched
+ * for a day whose owner is not alive. A younger one is left alone even when its owner is gone,
+ * so that a later run can take it over to resume what it holds.
  */
 export async function removeStaleStaging(resultsDir: string, now = Date.now()): Promise<string[]> {
   let names: string[];
   try {
-    names = (await readdir(resultsDir)).filter((name) => name.startsWith(STAGING) || name.startsWith(CLAIM));
+    names = (await readdir(resultsDir)).filter((name) => name.startsWith(STAGING_PREFIX));
   } catch {
     return [];
   }
@@ -94,10 +95,7 @@ export async function removeStaleStaging(resultsDir: string, now = Date.now()): 
   for (const name of names) {
     const path = join(resultsDir, name);
     try {
-      const age = now - (await stat(path)).mtimeMs;
-      const owner = name.startsWith(CLAIM) ? claimOwner(name) : await readOwner(path);
-      const stale = age > STALE_ANY_MS || (owner === undefined ? age > STALE_UNOWNED_MS : ownerDead(owner));
-      if (!stale) continue;
+      if (now - (await lastTouched(path)) < STALE_MS || ownerAlive(await stagingOwner(path))) continue;
       await rm(path, { recursive: true, force: true });
       removed.push(name);
     } catch {
@@ -107,75 +105,75 @@ export async function removeStaleStaging(resultsDir: string, now = Date.now()): 
   return removed;
 }
 
-/** Creates the staging folder for `runId`, owned by this process; false when the id is taken. */
-async function claimStaging(resultsDir: string, runId: string): Promise<boolean> {
-  const { host, pid } = me();
-  const claim = join(resultsDir, `${CLAIM}${pid}.${randomBytes(4).toString('hex')}.${host}`);
-  await mkdir(claim);
-  try {
-    await writeFile(join(claim, OWNER), `${host}\n${pid}`);
+/** Renames, trying again for a moment on the errors a busy file system gives for a while. */
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      await rename(claim, stagingPath(resultsDir, runId));
+      return await rename(from, to);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
-      throw error;
+      if (attempt >= 5 || !['EBUSY', 'EPERM', 'EACCES', 'EAGAIN'].includes(code ?? '')) throw error;
+      await sleep(50 * attempt);
     }
-  } finally {
-    await rm(claim, { recursive: true, force: true });
-  }
-  // A run that took this id earlier has already renamed its staging folder into place.
-  if (existsSync(join(resultsDir, runId))) {
-    await rm(stagingPath(resultsDir, runId), { recursive: true, force: true });
-    return false;
-  }
-  return true;
-}
-
-/**
- * A new run id that no other run, finished or being written, in `resultsDir` has or can take: its
- * staging folder is created here, to be filled by `writeRunFolder`. Stale staging folders of
- * killed runs are removed on the way.
- */
-export async function claimRunId(resultsDir: string, dataset: string, now = new Date()): Promise<string> {
-  await mkdir(resultsDir, { recursive: true });
-  await removeStaleStaging(resultsDir);
-  for (;;) {
-    const runId = newRunId(dataset, now);
-    if (await claimStaging(resultsDir, runId)) return runId;
   }
 }
 
-/**
- * Writes a run folder `results/<runId>/` with the given files (paths relative to it) and returns
- * its path. The folder is complete when it appears; nothing earlier is ever overwritten. The run
- * id should come from `claimRunId`; an id that another run has taken is refused.
- */
-export async function writeRunFolder(
-  resultsDir: string,
-  runId: string,
-  files: Record<string, string>,
-): Promise<string> {
-  await mkdir(resultsDir, { recursive: true });
-  const staging = stagingPath(resultsDir, runId);
-  const target = join(resultsDir, runId);
-  const owner = await readOwner(staging);
-  const ours = owner?.host === hostname() && owner.pid === process.pid;
-  if (!ours && !(await claimStaging(resultsDir, runId)))
-    throw new Error(`run id ${runId} is already taken in ${resultsDir}`);
-  try {
+/** A run's folder from the moment it claims its id until it lands in `resultsDir`. */
+export class RunFolder {
+  private constructor(
+    readonly resultsDir: string,
+    readonly runId: string,
+  ) {}
+
+  /** The hidden folder the run fills (and where it may keep what it needs while it runs). */
+  get staging(): string {
+    return join(this.resultsDir, `${STAGING_PREFIX}${this.runId}`);
+  }
+
+  /** Where the folder lands. */
+  get target(): string {
+    return join(this.resultsDir, this.runId);
+  }
+
+  /**
+   * A new run id that no other run, finished or running, in `resultsDir` has or can take: its
+   * staging folder is created here (mkdir fails on an existing one), owned by this process.
+   * Creating it is also the check that `resultsDir` can be written, before any training.
+   */
+  static async claim(resultsDir: string, dataset: string, now = new Date()): Promise<RunFolder> {
+    await mkdir(resultsDir, { recursive: true });
+    await removeStaleStaging(resultsDir);
+    for (;;) {
+      const folder = new RunFolder(resultsDir, newRunId(dataset, now));
+      try {
+        await mkdir(folder.staging);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
+      }
+      // A run that took this id earlier has already renamed its staging folder into place.
+      if (existsSync(folder.target)) {
+        await rm(folder.staging, { recursive: true, force: true });
+        continue;
+      }
+      await writeFile(join(folder.staging, OWNER), `${hostname()}\n${process.pid}`);
+      return folder;
+    }
+  }
+
+  /**
+   * Writes the files (paths relative to the run folder) and renames the folder into place; returns
+   * its path. The folder is complete when it appears; nothing earlier is ever overwritten.
+   */
+  async land(files: Record<string, string>): Promise<string> {
     for (const [name, content] of Object.entries(files)) {
-      await mkdir(dirname(join(staging, name)), { recursive: true });
-      await writeFile(join(staging, name), content);
+      await mkdir(dirname(join(this.staging, name)), { recursive: true });
+      await writeFile(join(this.staging, name), content);
     }
+    // A run killed between these two keeps a hidden staging folder without an owner: stale in a day.
+    await rm(join(this.staging, OWNER), { force: true });
     // rename() refuses to replace a non-empty folder, so an existing run is never overwritten.
-    await rename(staging, target);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
+    await renameWithRetry(this.staging, this.target);
+    return this.target;
   }
-  // The owner file goes last: a run killed just before this keeps a hidden one-line file, never a
-  // staging folder without an owner.
-  await rm(join(target, OWNER), { force: true });
-  return target;
 }

@@ -15,7 +15,7 @@ import type { ModelReport, Report } from '../results/report.js';
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export class ReportHtml {
+export class ReportCharts {
   private renderer: ChartRenderer | undefined;
   private queue: Promise<void> = Promise.resolve();
   private started = false;

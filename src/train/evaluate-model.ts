@@ -1,38 +1,16 @@
-import type { Dataset } from '../data/dataset.js';
-import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
-import { expandGrid, pickBest } from '../ml/grid.js';
+// One model on one data set: CV of each candidate (the defaults, or the whole grid with --tune),
+// then the final fit on the whole training part, scored on the test part. Every task goes to the
+// scheduler as soon as it can, so that the pool stays busy across models.
 import type { JsonObject } from '../json.js';
-import { computeMetrics } from '../ml/metrics.js';
-import type { Candidate, CvScores, ModelReport } from '../results/report.js';
 import type { Scheduler } from '../execution/scheduler.js';
-import { foldTrainRows, type Split } from '../ml/split.js';
+import type { TaskFailure, TaskResult, TaskStop, TrainTask } from '../execution/protocol.js';
+import { expectedCost, type ModelDefinition } from '../ml/estimator.js';
+import { pickBest } from '../ml/grid.js';
+import { computeMetrics, METRICS, type MetricId } from '../ml/metrics.js';
+import { foldTrainRows } from '../ml/split.js';
 import { summarize } from '../ml/stats.js';
-import type { SharedDataRef, TaskFailure, TaskResult, TrainTask, TriedResult } from '../execution/protocol.js';
-
-export interface RunPlan {
-  dataset: Dataset;
-  split: Split;
-  /** Test rows of each CV fold (indices into the data set, all within split.train), or none. */
-  folds: number[][] | null;
-  models: ModelDefinition[];
-  seed: number;
-  tune: boolean;
-  /** Overrides every definition's own preprocessing when set. */
-  preprocess?: Preprocessing;
-  modules: string[];
-}
-
-export function toDataRef(dataset: Dataset): SharedDataRef {
-  return {
-    kind: 'shared',
-    sha256: dataset.sha256,
-    rows: dataset.rows,
-    cols: dataset.cols,
-    features: dataset.features.buffer as SharedArrayBuffer,
-    labels: dataset.labels.buffer as SharedArrayBuffer,
-    classes: dataset.classNames.length,
-  };
-}
+import type { Candidate, CvScores, ModelReport } from '../results/report.js';
+import { candidatesOf, toDataRef, type RunPlan } from './plan.js';
 
 export interface ModelDone {
   report: ModelReport;
@@ -46,62 +24,58 @@ function cvScores(plan: RunPlan, results: readonly Ok[]): CvScores {
   const labels = plan.dataset.labels;
   const metrics = results.map((r, f) =>
     computeMetrics(
-      (plan.folds![f] as number[]).map((row) => labels[row] as number),
+      plan.folds![f]!.map((row) => labels[row]!),
       r.predictions,
       plan.dataset.classNames,
     ),
   );
+  const perMetric = Object.fromEntries(
+    METRICS.map(({ id }) => {
+      const values = metrics.map((m) => m[id]);
+      return [id, values.some((v) => v === null) ? null : summarize(values as number[])];
+    }),
+  ) as Record<MetricId, CvScores[MetricId]>;
+  return { k: results.length, ...perMetric, fitMs: summarize(results.map((r) => r.fitMs)) };
+}
+
+/** How a set of tasks ended together: a failure decides, else a stop, else all are ok. */
+type Verdict =
+  | { kind: 'ok'; results: Ok[] }
+  | { kind: 'failed'; index: number; error: TaskFailure }
+  | { kind: 'not-run'; index: number; reason: TaskStop };
+
+function verdict(results: readonly TaskResult[]): Verdict {
+  const failed = results.findIndex((r) => r.status === 'failed');
+  if (failed !== -1) return { kind: 'failed', index: failed, error: (results[failed] as { error: TaskFailure }).error };
+  // Withdrawn tasks only follow a failure; the failure decides (found above or elsewhere).
+  const stopped = results.findIndex((r) => r.status === 'not-run');
+  if (stopped !== -1)
+    return { kind: 'not-run', index: stopped, reason: (results[stopped] as { reason: TaskStop }).reason };
+  return { kind: 'ok', results: results as Ok[] };
+}
+
+/** Seconds a task on these rows is expected to take; what the scheduler orders by. */
+const costOf = (plan: RunPlan, def: ModelDefinition, params: JsonObject, rows: number) =>
+  expectedCost(def, { rows, features: plan.dataset.cols, classes: plan.dataset.classNames.length, params });
+
+/** The tasks evaluateModel hands the scheduler for a model when none fails, and their cost: for progress. */
+export function plannedWork(plan: RunPlan, def: ModelDefinition): { tasks: number; cost: number } {
+  const candidates = candidatesOf(plan, def);
+  const foldCost = (params: JsonObject) =>
+    (plan.folds ?? []).reduce((sum, fold) => sum + costOf(plan, def, params, plan.split.train.length - fold.length), 0);
   return {
-    k: results.length,
-    accuracy: summarize(metrics.map((m) => m.accuracy)),
-    balancedAccuracy: summarize(metrics.map((m) => m.balancedAccuracy)),
-    macroPrecision: summarize(metrics.map((m) => m.macroPrecision)),
-    macroRecall: summarize(metrics.map((m) => m.macroRecall)),
-    macroF1: summarize(metrics.map((m) => m.macroF1)),
-    fitMs: summarize(results.map((r) => r.fitMs)),
+    tasks: (plan.folds ? candidates.length * plan.folds.length : 0) + 1,
+    cost: candidates.reduce((sum, c) => sum + foldCost(c), 0) + costOf(plan, def, def.params, plan.split.train.length),
   };
 }
 
-/** Why the scheduler withdrew a task: another task of the same candidate had already failed. */
-class Withdrawn extends Error {
-  override readonly name = 'Withdrawn';
-}
-
-/** The failure to report: the first real one, not a task withdrawn because of it. */
-function firstFailure(results: readonly TaskResult[]) {
-  const failed = results
-    .map((r, i) => ({ r, i }))
-    .filter((x): x is { r: { status: 'failed'; error: TaskFailure }; i: number } => x.r.status === 'failed');
-  return failed.find((x) => x.r.error.name !== 'Withdrawn') ?? failed[0];
-}
-
-/**
- * Evaluates one model: CV of each candidate (the defaults, or the whole grid with --tune), then
- * the final fit on the whole training part, scored on the test part. Every task goes through the
- * scheduler at once where it can, so the pool stays busy across models.
- */
 export async function evaluateModel(
   plan: RunPlan,
   def: ModelDefinition,
   scheduler: Pick<Scheduler, 'submit'>,
 ): Promise<ModelDone> {
-  // The report records the most tries any one of the model's tasks took, when a retry happened.
-  let attempts = 1;
-  const tracked = {
-    submit: async (task: TrainTask, priority: number, withdraw?: AbortSignal) => {
-      const result: TriedResult = await scheduler.submit(task, priority, withdraw);
-      attempts = Math.max(attempts, result.attempts ?? 1);
-      return result;
-    },
-  };
-  const done = await evaluate(plan, def, tracked);
-  return attempts > 1 ? { ...done, report: { ...done.report, attempts } } : done;
-}
-
-async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Scheduler, 'submit'>): Promise<ModelDone> {
   const data = toDataRef(plan.dataset);
   const preprocess = plan.preprocess ?? def.preprocess ?? 'none';
-  const cost = def.cost ?? 1;
   const task = (params: JsonObject, train: number[], test: number[], keepModel: boolean): TrainTask => ({
     kind: 'train',
     modelId: def.id,
@@ -115,8 +89,18 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
     keepModel,
   });
   const folds = plan.folds;
-  const candidates = plan.tune && def.grid ? expandGrid(def.params, def.grid) : [def.params];
-  const base = { id: def.id, description: def.description, preprocess };
+  const candidates = candidatesOf(plan, def);
+  const base = { id: def.id, description: def.description, library: def.library, preprocess };
+  // The report records the most tries any one of the model's tasks took, when a retry happened.
+  let attempts = 1;
+  const counted = (result: TaskResult) => {
+    attempts = Math.max(attempts, result.attempts ?? 1);
+    return result;
+  };
+  const done = (report: ModelReport, model?: string): ModelDone => {
+    const row = attempts > 1 ? { ...report, attempts } : report;
+    return model === undefined ? { report: row } : { report: row, model };
+  };
 
   // Every candidate's tasks share these arrays: a big grid holds one copy of each fold's rows.
   const foldTrain = folds?.map((fold) => foldTrainRows(plan.split.train, fold));
@@ -126,8 +110,9 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
   const failFast = () => {
     const controller = new AbortController();
     const watch = (result: TaskResult) => {
+      counted(result);
       if (result.status === 'failed' && !controller.signal.aborted)
-        controller.abort(new Withdrawn('not run: another task of this candidate failed first'));
+        controller.abort(new Error('not run: another task of this candidate failed first'));
       return result;
     };
     return { signal: controller.signal, watch };
@@ -136,12 +121,22 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
     Promise.all(
       folds!.map((fold, f) =>
         scheduler
-          .submit(task(params, foldTrain![f]!, fold, false), cost * (1 - 1 / folds!.length), fast.signal)
+          .submit(
+            task(params, foldTrain![f]!, fold, false),
+            costOf(plan, def, params, foldTrain![f]!.length),
+            fast.signal,
+          )
           .then(fast.watch),
       ),
     );
   const finalFit = (params: JsonObject, withdraw?: AbortSignal) =>
-    scheduler.submit(task(params, plan.split.train, plan.split.test, true), cost, withdraw);
+    scheduler
+      .submit(
+        task(params, plan.split.train, plan.split.test, true),
+        costOf(plan, def, params, plan.split.train.length),
+        withdraw,
+      )
+      .then(counted);
 
   let params = def.params;
   let cv: CvScores | undefined;
@@ -153,31 +148,40 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
     // Nothing to choose: the final fit runs alongside the folds, and fails fast with them.
     const fast = failFast();
     final = finalFit(params, fast.signal).then(fast.watch);
-    const results = await crossValidate(params, fast);
-    const failed = firstFailure(results);
-    // Folds withdrawn and none failed itself: the final fit failed first; it is reported below.
-    const withdrawnOnly = failed?.r.error.name === 'Withdrawn';
-    if (failed && !withdrawnOnly)
-      return {
-        report: { ...base, params, status: 'failed', error: { ...failed.r.error, task: `cv fold ${failed.i + 1}` } },
-      };
-    if (!withdrawnOnly) cv = cvScores(plan, results as Ok[]);
+    const outcome = verdict(await crossValidate(params, fast));
+    if (outcome.kind === 'failed')
+      return done({
+        ...base,
+        params,
+        status: 'failed',
+        error: { ...outcome.error, task: `cv fold ${outcome.index + 1}` },
+      });
+    if (outcome.kind === 'not-run') {
+      const finalResult = await final;
+      // Folds withdrawn because the final fit failed first: that failure is reported below.
+      if (!(outcome.reason.kind === 'withdrawn' && finalResult.status === 'failed'))
+        return done({ ...base, params, status: 'not-run', reason: outcome.reason });
+    } else cv = cvScores(plan, outcome.results);
   } else {
     const all = await Promise.all(candidates.map((c) => crossValidate(c)));
     const scored: Candidate[] = all.map((results, c) => {
-      const failed = firstFailure(results);
-      const cand = candidates[c] as JsonObject;
-      return failed
-        ? { params: cand, status: 'failed', error: failed.r.error }
-        : { params: cand, status: 'ok', cv: cvScores(plan, results as Ok[]) };
+      const outcome = verdict(results);
+      const cand = candidates[c]!;
+      if (outcome.kind === 'failed') return { params: cand, status: 'failed', error: outcome.error };
+      if (outcome.kind === 'not-run') return { params: cand, status: 'not-run', reason: outcome.reason };
+      return { params: cand, status: 'ok', cv: cvScores(plan, outcome.results) };
     });
-    const best = pickBest(scored.map((s) => (s.cv ? s.cv.accuracy : undefined)));
+    // A grid cut short by the run cannot name its winner.
+    const stopped = scored.find((s) => s.status === 'not-run');
+    if (stopped) {
+      tuning = { candidates: scored, best: null };
+      return done({ ...base, params, tuning, status: 'not-run', reason: stopped.reason! });
+    }
+    const best = pickBest(scored.map((s) => (s.cv?.accuracy ? s.cv.accuracy : undefined)));
     tuning = { candidates: scored, best: best ?? null };
     if (best === undefined) {
       const error = scored[0]!.error!;
-      return {
-        report: { ...base, params, tuning, status: 'failed', error: { ...error, task: 'every grid candidate' } },
-      };
+      return done({ ...base, params, tuning, status: 'failed', error: { ...error, task: 'every grid candidate' } });
     }
     params = scored[best]!.params;
     cv = scored[best]!.cv;
@@ -186,8 +190,10 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
 
   const result = await final;
   if (result.status === 'failed')
-    return { report: { ...base, params, cv, tuning, status: 'failed', error: { ...result.error, task: 'final fit' } } };
-  const yTest = plan.split.test.map((row) => plan.dataset.labels[row] as number);
+    return done({ ...base, params, cv, tuning, status: 'failed', error: { ...result.error, task: 'final fit' } });
+  if (result.status === 'not-run')
+    return done({ ...base, params, cv, tuning, status: 'not-run', reason: result.reason });
+  const yTest = plan.split.test.map((row) => plan.dataset.labels[row]!);
   const report: ModelReport = {
     ...base,
     params,
@@ -198,11 +204,5 @@ async function evaluate(plan: RunPlan, def: ModelDefinition, scheduler: Pick<Sch
     predictions: result.predictions,
     timings: { fitMs: result.fitMs, predictMs: result.predictMs },
   };
-  return result.model === undefined ? { report } : { report, model: result.model };
-}
-
-/** How many tasks evaluateModel hands the scheduler for a model when none fails: for progress. */
-export function plannedTasks(plan: Pick<RunPlan, 'tune' | 'folds'>, def: ModelDefinition): number {
-  const candidates = plan.tune && def.grid ? expandGrid(def.params, def.grid).length : 1;
-  return (plan.folds ? candidates * plan.folds.length : 0) + 1;
+  return done(report, result.model);
 }

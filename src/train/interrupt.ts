@@ -23,6 +23,17 @@ export function interruptExitStatus(reason: unknown): number {
   return reason instanceof Interrupted ? EXIT_STATUS[reason.signal] : EXIT_STATUS.SIGINT;
 }
 
+const hardExitHooks = new Set<() => void>();
+
+/**
+ * Runs `hook` (synchronously) if a second signal ends the process at once, e.g. to show the
+ * terminal's cursor again; the returned function unregisters it.
+ */
+export function onHardExit(hook: () => void): () => void {
+  hardExitHooks.add(hook);
+  return () => hardExitHooks.delete(hook);
+}
+
 export interface InterruptHandle {
   /** Aborted, with an `Interrupted` reason, on the first SIGINT or SIGTERM. */
   signal: AbortSignal;
@@ -50,6 +61,7 @@ export function catchInterrupts(onFirst: (signal: InterruptSignal) => void = () 
       // call (a model in execSync) would keep it waiting. With our handlers gone, Node's default
       // one ends the process at once, by the signal, as shells expect (status 128 + signal).
       dispose();
+      for (const hook of hardExitHooks) hook();
       process.kill(process.pid, signal);
       return;
     }
@@ -64,6 +76,6 @@ export function catchInterrupts(onFirst: (signal: InterruptSignal) => void = () 
 
 /** Whether the interrupt stopped any of this model's tasks. */
 export function wasCutShort(report: ModelReport): boolean {
-  if (report.status === 'failed' && report.error.kind === 'aborted') return true;
-  return report.tuning?.candidates.some((c) => c.error?.kind === 'aborted') ?? false;
+  if (report.status === 'not-run' && report.reason.kind === 'aborted') return true;
+  return report.tuning?.candidates.some((c) => c.reason?.kind === 'aborted') ?? false;
 }

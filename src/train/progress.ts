@@ -1,13 +1,15 @@
-// Live progress of a run. RunTracker counts tasks as the executor starts and finishes them (it
-// wraps any Executor, so every backend reports the same way) and tells its listeners; the display
-// draws those events: a bar on a terminal, one line per event otherwise, nothing with --quiet.
-// The text itself is formatted in src/format/progress.ts.
-import type { Executor } from '../execution/executor.js';
+// Live progress of a run. RunTracker counts tasks as the scheduler starts and finishes them, so
+// every backend reports the same way, and tells its listeners; the display draws those events: a
+// status line on a terminal, one line per finished model otherwise, nothing with --quiet. Every
+// line a run prints while it trains goes through the display, so none lands on the status line.
+// The text itself is formatted in format/progress.ts.
+import type { Scheduler } from '../execution/scheduler.js';
+import type { Task, TaskResult } from '../execution/protocol.js';
 import type { Colors } from '../format/console.js';
 import { formatModelLine } from '../format/console.js';
 import { formatProgress, formatProgressSuffix, type ProgressSnapshot } from '../format/progress.js';
 import type { ModelReport } from '../results/report.js';
-import type { Task, TaskResult } from '../execution/protocol.js';
+import { onHardExit } from './interrupt.js';
 
 export type RunEvent =
   | { kind: 'task-start'; task: Task }
@@ -27,15 +29,28 @@ export class RunTracker {
   done = 0;
   failed = 0;
   modelsDone = 0;
+  private costDone = 0;
 
-  /** `tasks`: how many tasks the run plans; `models`: how many models it evaluates. */
+  /**
+   * `tasks`: how many tasks the run plans; `models`: how many models it evaluates; `cost`: the
+   * planned tasks' expected seconds, summed (their definitions' estimates).
+   */
   constructor(
     readonly tasks: number,
     readonly models: number,
+    private readonly cost: number,
   ) {}
 
   on(listener: RunListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Follows the scheduler's starts and finishes. */
+  observe(scheduler: Pick<Scheduler, 'on'>): void {
+    scheduler.on((event) => {
+      if (event.kind === 'start') this.taskStarted(event.task);
+      else this.taskDone(event.task, event.result, event.cost);
+    });
   }
 
   /** Tasks started and not yet finished. */
@@ -46,22 +61,6 @@ export class RunTracker {
   /** True once every planned task has been handed to the executor. */
   get allStarted(): boolean {
     return this.started >= this.tasks;
-  }
-
-  /** The same executor, reporting every task it starts and finishes to this tracker. */
-  observe(executor: Executor): Executor {
-    return {
-      get concurrency() {
-        return executor.concurrency;
-      },
-      run: async (task, signal) => {
-        this.taskStarted(task);
-        const result = await executor.run(task, signal);
-        this.taskDone(task, result);
-        return result;
-      },
-      close: () => executor.close(),
-    };
   }
 
   /** `scope` names the data set when a run has several. */
@@ -75,6 +74,8 @@ export class RunTracker {
     // Retries can start more tasks than planned; the display never shows more than all of them.
     const total = Math.max(this.tasks, this.started);
     const done = Math.min(this.done, total);
+    // Tasks differ a thousandfold in cost: the rate is of expected seconds done, not of tasks.
+    const left = Math.max(0, this.cost - this.costDone);
     return {
       total,
       done,
@@ -83,8 +84,7 @@ export class RunTracker {
       modelsDone: this.modelsDone,
       running: [...this.byModel.keys()],
       elapsedMs,
-      // Tasks of one run cost about the same; the rate so far is the best guess for the rest.
-      ...(done > 0 && done < total ? { etaMs: (elapsedMs / done) * (total - done) } : {}),
+      ...(this.costDone > 0 && done < total ? { etaMs: (elapsedMs / this.costDone) * left } : {}),
     };
   }
 
@@ -94,8 +94,9 @@ export class RunTracker {
     this.emit({ kind: 'task-start', task });
   }
 
-  private taskDone(task: Task, result: TaskResult): void {
+  private taskDone(task: Task, result: TaskResult, cost: number): void {
     this.done += 1;
+    this.costDone += cost;
     if (result.status === 'failed') this.failed += 1;
     if (task.kind === 'train') {
       const left = (this.byModel.get(task.modelId) ?? 1) - 1;
@@ -112,28 +113,31 @@ export class RunTracker {
 
 export type ProgressMode = 'tty' | 'plain' | 'quiet';
 
-/** A bar only on a terminal and never under CI (whose logs keep every redraw); --quiet: nothing. */
+/** A status line only on a terminal and never under CI (whose logs keep every redraw); --quiet: nothing. */
 export function progressMode(stream: NodeJS.WriteStream, quiet: boolean, env = process.env): ProgressMode {
   if (quiet) return 'quiet';
   const ci = env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false' && env['CI'] !== '0';
   return stream.isTTY === true && !ci ? 'tty' : 'plain';
 }
 
-export interface Progress {
-  /** Takes the display down (the bar is cleared); call before printing the summary. */
+export interface Display {
+  /** A line for the user (nothing with --quiet), printed above the status line. */
+  info(line: string): void;
+  /** A line on stderr whatever the mode, above the status line on a terminal. */
+  warn(line: string): void;
+  /** Takes the status line down for good; lines printed after this are plain. */
   stop(): void;
 }
 
 /** Plain mode prints a line when nothing else was printed for this long. */
 const HEARTBEAT_MS = 10_000;
+const CLEAR_LINE = '\r\x1b[2K';
+const HIDE_CURSOR = '\x1b[?25l';
+const SHOW_CURSOR = '\x1b[?25h';
 
-export async function startProgress(
-  tracker: RunTracker,
-  mode: ProgressMode,
-  stream: NodeJS.WriteStream,
-  c: Colors,
-): Promise<Progress> {
-  if (mode === 'quiet') return { stop: () => {} };
+export function startDisplay(tracker: RunTracker, mode: ProgressMode, stream: NodeJS.WriteStream, c: Colors): Display {
+  const warnPlain = (line: string) => process.stderr.write(`${line}\n`);
+  if (mode === 'quiet') return { info: () => {}, warn: warnPlain, stop: () => {} };
   if (mode === 'plain') {
     let last = performance.now();
     const write = (line: string) => {
@@ -147,37 +151,54 @@ export async function startProgress(
       if (performance.now() - last >= HEARTBEAT_MS) write(c.dim(formatProgress(tracker.snapshot())));
     }, HEARTBEAT_MS / 4);
     heartbeat.unref();
-    return { stop: () => clearInterval(heartbeat) };
+    return { info: write, warn: warnPlain, stop: () => clearInterval(heartbeat) };
   }
 
-  const { MultiBar } = (await import('cli-progress')).default;
-  const bars = new MultiBar({
-    stream,
-    format: (_options, _params, payload: { line: string }) => payload.line,
-    hideCursor: true,
-    clearOnComplete: true,
-    linewrap: false,
-    fps: 20,
-  });
-  const line = () => {
+  // A terminal: one status line at the bottom, redrawn in place. Its width stays under the
+  // terminal's so that it never wraps (a wrapped line cannot be redrawn in place); any other
+  // line is printed above it by clearing it, printing the line and drawing it again.
+  let active = true;
+  let drawn = '';
+  const status = () => {
     const columns = stream.columns ?? 80;
-    return { line: formatProgress(tracker.snapshot(), c, Math.max(10, Math.min(30, columns - 90)), columns - 1) };
+    return formatProgress(tracker.snapshot(), c, Math.max(10, Math.min(30, columns - 90)), columns - 1);
   };
-  const bar = bars.create(tracker.tasks, 0, line());
-  tracker.on((event, t) => {
-    if (event.kind === 'model-done') bars.log(`${modelLine(event, c)}\n`);
-    bar.setTotal(Math.max(t.tasks, t.started));
-    bar.update(Math.min(t.done, Math.max(t.tasks, t.started)), line());
+  const draw = () => {
+    if (!active) return;
+    const line = status();
+    if (line === drawn) return;
+    drawn = line;
+    stream.write(`${CLEAR_LINE}${line}`);
+  };
+  const above = (write: () => void) => {
+    if (active) stream.write(CLEAR_LINE);
+    write();
+    if (active) {
+      drawn = '';
+      draw();
+    }
+  };
+  const showCursor = () => stream.write(SHOW_CURSOR);
+  const disposeHardExit = onHardExit(showCursor);
+  stream.write(HIDE_CURSOR);
+  draw();
+  tracker.on((event) => {
+    if (event.kind === 'model-done') above(() => stream.write(`${modelLine(event, c)}\n`));
+    else draw();
   });
-  // Elapsed time and the ETA move between events too.
-  const tick = setInterval(() => bar.update(line()), 100);
+  // Elapsed time and the estimate move between events too.
+  const tick = setInterval(draw, 100);
   tick.unref();
   return {
+    info: (line) => above(() => stream.write(`${line}\n`)),
+    warn: (line) => above(() => process.stderr.write(`${line}\n`)),
     stop: () => {
+      if (!active) return;
+      active = false;
       clearInterval(tick);
-      // MultiBar prints logged lines at its next redraw: draw once more so the last one is kept.
-      bars.update();
-      bars.stop();
+      stream.write(CLEAR_LINE);
+      showCursor();
+      disposeHardExit();
     },
   };
 }

@@ -1,89 +1,41 @@
-import { readFile } from 'node:fs/promises';
+// train/: one training run, from loaded data to written run folders. train.ts orchestrates; plan.ts
+// decides splits and folds; evaluate-model.ts turns one model into tasks and its results into a
+// report row; build-report.ts assembles a report; progress.ts shows the run as it goes;
+// draw-charts.ts draws report.html's charts in idle time; interrupt.ts handles Ctrl-C. May import
+// every folder but commands/ and cli/.
 import { isAbsolute, relative, resolve } from 'node:path';
-import { csvOptions, type DataOptions } from '../cli/data-options.js';
-import type { Dataset } from '../data/dataset.js';
-import { classCounts } from '../data/dataset.js';
+import type { CsvOptions } from '../data/csv.js';
 import { type LoadedDataset, loadDatasets, resolveDatasetSpec } from '../data/load.js';
-import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
 import { UsageError } from '../errors.js';
+import type { Executor } from '../execution/executor.js';
+import { Scheduler } from '../execution/scheduler.js';
 import { type Colors, colors, formatSummary } from '../format/console.js';
 import { formatMarkdown } from '../format/markdown.js';
-import { interruptExitStatus, wasCutShort } from './interrupt.js';
-import { claimRunId, writeRunFolder } from '../results/write.js';
-import { packageVersion } from '../paths.js';
-import type { Executor } from '../execution/executor.js';
+import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
 import { createRegistry, selectModels } from '../models/registry.js';
-import { SCHEMA_VERSION, type ModelReport, type Report } from '../results/report.js';
-import { progressMode, RunTracker, startProgress } from './progress.js';
-import { ReportHtml } from './draw-charts.js';
-import { evaluateModel, plannedTasks, type RunPlan } from './evaluate-model.js';
-import { Scheduler } from '../execution/scheduler.js';
-import { stratifiedKFold, stratifiedSplit, validateFolds, validateSplit, type Split } from '../ml/split.js';
-import { useColor } from '../cli/common.js';
+import { packageVersion } from '../paths.js';
+import type { Report } from '../results/report.js';
+import { RunFolder } from '../results/write.js';
+import { buildReport } from './build-report.js';
+import { ReportCharts } from './draw-charts.js';
+import { evaluateModel, plannedWork } from './evaluate-model.js';
+import { Interrupted, interruptExitStatus, wasCutShort } from './interrupt.js';
+import { planFolds, planSplit, type RunPlan, type SplitOptions } from './plan.js';
+import { progressMode, RunTracker, startDisplay, type Display } from './progress.js';
 
-const REPORTED_PACKAGES = ['piscina', 'ml-logistic-regression', 'ml-random-forest', 'ml-svm'];
-
-export interface TrainOptions extends Record<string, unknown>, DataOptions {
+export interface TrainOptions extends SplitOptions {
+  dataset?: string[];
+  csv: CsvOptions;
   models?: string[];
   modelModule?: string[];
-  seed: number;
-  testSize: number;
-  splitFile?: string;
-  cv?: number | true;
-  foldsFile?: string;
-  tune?: boolean;
   preprocess?: Preprocessing;
-  threads: number;
   resultsDir: string;
+  /** The backend's name, for the report's versions (its npm package). */
+  backend: 'piscina' | 'bullmq';
   json?: boolean;
   quiet?: boolean;
+  /** Colour in what it prints (the caller decides: a terminal, no NO_COLOR, no --no-color). */
   color: boolean;
-}
-
-async function readJsonFile(flag: string, path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (error as Error).message}`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new UsageError(`${flag} ${path}: not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-async function planSplit(options: TrainOptions, dataset: Dataset): Promise<Split> {
-  if (options.splitFile) {
-    return validateSplit(
-      await readJsonFile('--split-file', options.splitFile),
-      dataset.rows,
-      `--split-file ${options.splitFile}`,
-    );
-  }
-  return stratifiedSplit(dataset.labels, dataset.classNames, options.testSize, options.seed);
-}
-
-async function planFolds(options: TrainOptions, dataset: Dataset, split: Split): Promise<number[][] | null> {
-  if (options.foldsFile) {
-    const folds = validateFolds(
-      await readJsonFile('--folds-file', options.foldsFile),
-      split.train,
-      `--folds-file ${options.foldsFile}`,
-    );
-    if (typeof options.cv === 'number' && options.cv !== folds.length) {
-      throw new UsageError(
-        `--cv ${options.cv} disagrees with --folds-file ${options.foldsFile}, which holds ${folds.length} folds; drop --cv`,
-      );
-    }
-    return folds;
-  }
-  const k = options.cv === true ? 5 : (options.cv ?? (options.tune ? 5 : 0));
-  return k === 0 ? null : stratifiedKFold(dataset.labels, split.train, dataset.classNames, k, options.seed);
 }
 
 /** A path as the user would type it: relative to where they are, when it is below there. */
@@ -92,18 +44,33 @@ function displayPath(path: string): string {
   return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
-/** A data set ready to train on: loaded, validated, split. */
-interface DatasetPlan {
+/** A data set ready to train on: loaded, validated, split, with its run folder claimed. */
+interface DatasetRun {
   loaded: LoadedDataset;
-  split: Split;
-  folds: number[][] | null;
+  plan: RunPlan;
+  folder?: RunFolder;
 }
 
-async function planDataset(options: TrainOptions, loaded: LoadedDataset): Promise<DatasetPlan> {
+async function planDataset(
+  options: TrainOptions,
+  loaded: LoadedDataset,
+  models: ModelDefinition[],
+  modules: string[],
+): Promise<DatasetRun> {
   try {
     const split = await planSplit(options, loaded.dataset);
     const folds = await planFolds(options, loaded.dataset, split);
-    return { loaded, split, folds };
+    const plan: RunPlan = {
+      dataset: loaded.dataset,
+      split,
+      folds,
+      models,
+      seed: options.seed,
+      tune: options.tune === true,
+      modules,
+      ...(options.preprocess ? { preprocess: options.preprocess } : {}),
+    };
+    return { loaded, plan };
   } catch (error) {
     // With several data sets, say which one has too few rows of a class.
     if (error instanceof UsageError && loaded.spec.file) throw new UsageError(`${loaded.spec.file}: ${error.message}`);
@@ -113,101 +80,57 @@ async function planDataset(options: TrainOptions, loaded: LoadedDataset): Promis
 
 interface RunContext {
   options: TrainOptions;
-  models: ModelDefinition[];
-  modules: string[];
   scheduler: Scheduler;
+  tracker: RunTracker;
+  display: Display;
   threads: number;
   createdAt: Date;
   started: number;
-  tracker: RunTracker;
-  c: Colors;
   /** Whether several data sets share the run (lines then say which one they are about). */
   several: boolean;
-  /** Aborted by Ctrl-C or SIGTERM. */
   signal: AbortSignal | undefined;
 }
 
-/** Trains every model on one data set and writes its run folder. */
-async function trainDataset(
-  { loaded, split, folds }: DatasetPlan,
-  ctx: RunContext,
-): Promise<{ report: Report; folder: string; json: string; interrupted: boolean }> {
-  const { options, models, dataset } = { ...ctx, dataset: loaded.dataset };
-  const plan: RunPlan = {
-    dataset,
-    split,
-    folds,
-    models,
-    seed: options.seed,
-    tune: options.tune === true,
-    modules: ctx.modules,
-    ...(options.preprocess ? { preprocess: options.preprocess } : {}),
-  };
+/** Trains every model on one data set and lands its run folder. */
+async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report: Report; folder: string }> {
+  const { loaded, plan } = run;
   // Charts are drawn in idle CPU while the models train; with several data sets, each page is
   // drawn once its own models are done.
-  const html = new ReportHtml(ctx.several ? undefined : ctx.tracker);
+  const charts = new ReportCharts(ctx.several ? undefined : ctx.tracker);
   const done = await Promise.all(
-    models.map(async (def) => {
+    plan.models.map(async (def) => {
       const result = await evaluateModel(plan, def, ctx.scheduler);
-      ctx.tracker.modelDone(result.report, ctx.several ? dataset.name : undefined);
+      ctx.tracker.modelDone(result.report, ctx.several ? loaded.dataset.name : undefined);
       return result;
     }),
   );
-
   // A signal that came after the last task finished cut nothing short: the report is complete.
   const interrupted = ctx.signal?.aborted === true && done.some(({ report }) => wasCutShort(report));
-  const runId = await claimRunId(options.resultsDir, dataset.name, ctx.createdAt);
   const files: Record<string, string> = {};
-  const reports: ModelReport[] = done.map(({ report, model }) => {
+  const rows = done.map(({ report, model }) => {
     if (model === undefined || report.status !== 'ok') return report;
     const modelFile = `models/${report.id}.json`;
     files[modelFile] = model;
     return { ...report, modelFile };
   });
-  const report: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    runId,
-    createdAt: ctx.createdAt.toISOString(),
-    status: interrupted ? 'interrupted' : 'complete',
-    dataset: {
-      name: dataset.name,
-      source: dataset.source,
-      rows: dataset.rows,
-      features: dataset.cols,
-      featureNames: dataset.featureNames,
-      classes: dataset.classNames,
-      classCounts: classCounts(dataset),
-      sha256: dataset.sha256,
-      ...(loaded.spec.file ? { file: loaded.spec.file } : {}),
-      encoding: loaded.encoding,
-      ...(options.missing === 'drop' ? { droppedRows: loaded.droppedRows } : {}),
-    },
-    split: {
-      seed: options.seed,
-      testSize: options.splitFile ? split.test.length / dataset.rows : options.testSize,
-      stratified: !options.splitFile,
-      ...(options.splitFile ? { file: options.splitFile } : {}),
-      train: split.train,
-      test: split.test,
-    },
-    cv: folds ? { k: folds.length, ...(options.foldsFile ? { file: options.foldsFile } : {}), testFolds: folds } : null,
-    tune: options.tune === true,
+  const report = buildReport({
+    runId: run.folder!.runId,
+    createdAt: ctx.createdAt,
+    interrupted,
+    loaded,
+    split: plan.split,
+    folds: plan.folds,
+    options: { ...ctx.options, missing: ctx.options.csv.missing },
+    models: plan.models,
+    rows,
     threads: ctx.threads,
-    nodeVersion: process.version,
-    versions: {
-      trainpool: packageVersion(),
-      ...Object.fromEntries(REPORTED_PACKAGES.map((name) => [name, packageVersion(name)])),
-    },
+    versions: { trainpool: packageVersion(), [ctx.options.backend]: packageVersion(ctx.options.backend) },
     durationMs: performance.now() - ctx.started,
-    models: reports,
-  };
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  files['report.json'] = json;
+  });
+  files['report.json'] = `${JSON.stringify(report, null, 2)}\n`;
   files['report.md'] = formatMarkdown(report);
-  files['report.html'] = await html.html(report, (message) => process.stderr.write(`train: warning: ${message}\n`));
-  const folder = await writeRunFolder(options.resultsDir, runId, files);
-  if (!options.json && !options.quiet) process.stdout.write(`\n${formatSummary(report, displayPath(folder), ctx.c)}\n`);
-  return { report, folder, json, interrupted };
+  files['report.html'] = await charts.html(report, (message) => ctx.display.warn(`train: warning: ${message}`));
+  return { report, folder: await run.folder!.land(files) };
 }
 
 /**
@@ -223,51 +146,60 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const registry = await createRegistry(modules);
   const models = selectModels(registry, options.models);
   const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
-  const loaded = await loadDatasets(specs, csvOptions(options));
-  const plans = await Promise.all(loaded.map((l) => planDataset(options, l)));
+  const loaded = await loadDatasets(specs, options.csv);
+  const runs = await Promise.all(loaded.map((l) => planDataset(options, l, models, modules)));
 
-  const c = colors(useColor(process.stdout, options.color));
+  const c: Colors = colors(options.color);
   const stream = options.json ? process.stderr : process.stdout;
+  const work = runs.flatMap((r) => models.map((def) => plannedWork(r.plan, def)));
   const tracker = new RunTracker(
-    plans.reduce(
-      (n, p) =>
-        n + models.reduce((m, def) => m + plannedTasks({ tune: options.tune === true, folds: p.folds }, def), 0),
-      0,
-    ),
-    models.length * plans.length,
+    work.reduce((n, w) => n + w.tasks, 0),
+    models.length * runs.length,
+    work.reduce((n, w) => n + w.cost, 0),
   );
-  const progress = await startProgress(tracker, progressMode(stream, options.quiet === true), stream, c);
+  // One scheduler in front of the one pool: every data set's tasks share the threads.
+  const scheduler = new Scheduler(executor, signal);
+  tracker.observe(scheduler);
+  const display = startDisplay(tracker, progressMode(stream, options.quiet === true), stream, c);
+  const notice = () => {
+    const reason: unknown = signal?.reason;
+    const name = reason instanceof Interrupted ? (reason.signal === 'SIGINT' ? 'Ctrl-C' : reason.signal) : 'stopped';
+    if (!options.quiet)
+      display.warn(
+        `train: ${name}: stopping; writing the report of what finished (press Ctrl-C again to quit at once)`,
+      );
+  };
+  signal?.addEventListener('abort', notice, { once: true });
   const ctx: RunContext = {
     options,
-    models,
-    modules,
-    // One scheduler in front of the one pool: every data set's tasks share the threads.
-    scheduler: new Scheduler(tracker.observe(executor), signal),
+    scheduler,
+    tracker,
+    display,
     threads: executor.concurrency,
     createdAt,
     started,
-    tracker,
-    c,
-    several: plans.length > 1,
+    several: runs.length > 1,
     signal,
   };
-  let runs: Awaited<ReturnType<typeof trainDataset>>[];
+  let results: { report: Report; folder: string }[];
   try {
-    runs = await Promise.all(plans.map((plan) => trainDataset(plan, ctx)));
+    // Every run id is claimed, and shown, before the first task: the folder is the run's own.
+    for (const run of runs) {
+      run.folder = await RunFolder.claim(options.resultsDir, run.plan.dataset.name, createdAt);
+      display.info(c.dim(`run ${run.folder.runId}: ${run.plan.dataset.name}`));
+    }
+    results = await Promise.all(runs.map((run) => trainDataset(run, ctx)));
   } finally {
-    progress.stop();
+    display.stop();
+    signal?.removeEventListener('abort', notice);
   }
+  if (!options.json && !options.quiet)
+    for (const { report, folder } of results)
+      process.stdout.write(`\n${formatSummary(report, displayPath(folder), c)}\n`);
   if (options.json) {
-    process.stdout.write(
-      runs.length === 1
-        ? runs[0]!.json
-        : `${JSON.stringify(
-            runs.map((r) => r.report),
-            null,
-            2,
-          )}\n`,
-    );
+    const reports = results.map((r) => r.report);
+    process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   }
-  if (runs.some((r) => r.interrupted)) return interruptExitStatus(signal!.reason);
-  return runs.some((r) => r.report.models.some((m) => m.status === 'failed')) ? 1 : 0;
+  if (results.some((r) => r.report.status === 'interrupted')) return interruptExitStatus(signal!.reason);
+  return results.some((r) => r.report.models.some((m) => m.status === 'failed')) ? 1 : 0;
 }

@@ -9,9 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { UsageError } from '../../errors.js';
 import type { Executor } from '../executor.js';
-import { failure, type FailureKind, type SharedDataRef, type Task, type TaskResult } from '../protocol.js';
+import { failure, notRun, type SharedDataRef, type Task, type TaskResult } from '../protocol.js';
 import { storeData, toHashRef } from './data-store.js';
 import { portableModulePath } from './modules.js';
 import {
@@ -30,9 +29,9 @@ import { displayUrl } from './redis-url.js';
 
 export interface BullmqExecutorOptions {
   url: string;
-  /** Tries per task when the worker thread running it crashes (BullMQ job attempts). */
-  attempts: number;
-  /** Per-task limit, enforced on the worker. */
+  /** Extra tries for a task whose worker thread crashed, ran out of memory or timed out; on the worker. */
+  retries: number;
+  /** Per-task limit, enforced on the worker from the moment it starts the task. */
   timeoutMs?: number;
   /** How long Redis may be unreachable before the unfinished tasks fail. */
   graceMs?: number;
@@ -44,8 +43,6 @@ interface Outstanding {
   settle(result: TaskResult): void;
 }
 
-/** First retry after a crash waits this long, the next twice as long, and so on. */
-const BACKOFF_MS = 1_000;
 const WORKER_POLL_MS = 2_000;
 const CLOSE_WAIT_MS = 3_000;
 
@@ -162,19 +159,20 @@ export class BullmqExecutor implements Executor {
       protocol: PROTOCOL,
       run: this.runKey,
       task: remote,
+      retries: this.options.retries,
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
     };
   }
 
   run(task: Task, signal?: AbortSignal): Promise<TaskResult> {
     if (this.lost !== undefined) return Promise.resolve(lostFailure(this.lost));
-    if (this.closed) return Promise.resolve(failure('aborted', new Error('the executor is closed')));
-    if (signal?.aborted) return Promise.resolve(abortedFailure(signal));
+    if (this.closed) return Promise.resolve(notRun('aborted', 'the executor is closed'));
+    if (signal?.aborted) return Promise.resolve(notRun('aborted', signal.reason));
     const id = `${this.runKey}-${++this.seq}`;
     return new Promise<TaskResult>((resolve) => {
       let settled = false;
       const onAbort = () => {
-        settle(abortedFailure(signal!));
+        settle(notRun('aborted', signal!.reason));
         this.cancel([id]);
       };
       const settle = (result: TaskResult) => {
@@ -191,8 +189,9 @@ export class BullmqExecutor implements Executor {
         const data = await this.jobData(task);
         const job: Job = await this.queue.add(task.kind, data, {
           jobId: id,
-          attempts: this.options.attempts,
-          backoff: { type: 'exponential', delay: BACKOFF_MS },
+          // Retries are the worker's (ReliableExecutor, on a fresh thread, as locally); BullMQ
+          // only puts back a job whose worker process died (its lock expired).
+          attempts: 1,
           // The coordinator removes each job once it has the result; these bound what an
           // interrupted coordinator leaves behind.
           removeOnComplete: { age: 3600 },
@@ -278,7 +277,7 @@ export class BullmqExecutor implements Executor {
     clearInterval(this.poll);
     const left = [...this.outstanding.keys()];
     for (const entry of [...this.outstanding.values()])
-      entry.settle(failure('aborted', new Error('the run ended before this task finished')));
+      entry.settle(notRun('aborted', 'the run ended before this task finished'));
     this.cancel(left);
     const settleWithin = (promise: Promise<unknown>) =>
       Promise.race([promise.catch(() => {}), new Promise((done) => setTimeout(done, CLOSE_WAIT_MS).unref())]);
@@ -291,35 +290,4 @@ export class BullmqExecutor implements Executor {
     this.redis.disconnect();
     this.eventsConnection.disconnect();
   }
-}
-
-function abortedFailure(signal: AbortSignal): TaskResult {
-  const reason: unknown = signal.reason;
-  // A timeout delivered as an abort (AbortSignal.timeout) is reported as the timeout it is.
-  const kind: FailureKind = reason instanceof Error && reason.name === 'TimeoutError' ? 'timeout' : 'aborted';
-  return failure(kind, reason instanceof Error ? reason : new Error('the task was aborted'));
-}
-
-/**
- * The executor for `npm run train -- --backend bullmq`, with the local pool's fault flags:
- * `--retries <n>` becomes n + 1 job attempts, `--timeout <seconds>` is enforced on the worker.
- */
-export function connectForTrain(options: Record<string, unknown>): Promise<BullmqExecutor> {
-  const url = options['redis'];
-  if (typeof url !== 'string')
-    throw new UsageError(
-      '--backend bullmq needs --redis <url>, the Redis its workers use, e.g. redis://127.0.0.1:6379',
-    );
-  if (options['maxMemoryMb'] !== undefined)
-    throw new UsageError(
-      '--max-memory-mb caps the threads of the local pool; with --backend bullmq give it to each `npm run worker`',
-    );
-  const timeout = options['timeout'];
-  const retries = options['retries'];
-  return BullmqExecutor.connect({
-    url,
-    attempts: typeof retries === 'number' ? retries + 1 : 1,
-    ...(typeof timeout === 'number' ? { timeoutMs: timeout * 1000 } : {}),
-    ...(options['quiet'] === true ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
-  });
 }

@@ -2,9 +2,16 @@
 // job payload. Both sides run from clones of the same repository; PROTOCOL changes whenever the
 // payload does, so a worker from an older clone refuses a job instead of misreading it.
 import { z } from 'zod';
-import type { FailureKind, HashDataRef, PingTask, TrainTask, TriedResult } from '../protocol.js';
+import {
+  FAULT_KINDS,
+  STOP_KINDS,
+  type HashDataRef,
+  type PingTask,
+  type TaskResult,
+  type TrainTask,
+} from '../protocol.js';
 
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 /** BullMQ's key prefix and the one queue every worker serves. Runs are told apart by job id. */
 export const PREFIX = 'trainpool';
@@ -37,6 +44,8 @@ export interface JobData {
   task: RemoteTask;
   /** Per-task limit, enforced by the worker (the thread is terminated, as locally). */
   timeoutMs?: number;
+  /** Extra tries on the worker for a crash, out-of-memory or timeout (ReliableExecutor, as locally). */
+  retries?: number;
 }
 
 export interface WorkerAnnouncement {
@@ -50,20 +59,12 @@ export interface CancelMessage {
   jobIds: string[];
 }
 
-// Every FailureKind, checked by the compiler: a kind added to types.ts must be added here too.
-const FAILURE_KINDS: Record<FailureKind, true> = {
-  threw: true,
-  crashed: true,
-  timeout: true,
-  'out-of-memory': true,
-  aborted: true,
-};
-
 const failureSchema = z.looseObject({
-  kind: z.enum(Object.keys(FAILURE_KINDS) as [FailureKind, ...FailureKind[]]),
+  kind: z.enum(FAULT_KINDS as [string, ...string[]]),
   name: z.string(),
   message: z.string(),
 });
+const stopSchema = z.looseObject({ kind: z.enum(STOP_KINDS as [string, ...string[]]), message: z.string() });
 
 /**
  * A worker's result, checked: a report never holds what a mismatched worker made up. Loose
@@ -71,7 +72,7 @@ const failureSchema = z.looseObject({
  */
 const attempts = z.number().int().min(2).optional();
 
-export const taskResultSchema: z.ZodType<TriedResult> = z.union([
+export const taskResultSchema = z.union([
   z.looseObject({
     status: z.literal('ok'),
     predictions: z.array(z.number().int()),
@@ -81,4 +82,5 @@ export const taskResultSchema: z.ZodType<TriedResult> = z.union([
     attempts,
   }),
   z.looseObject({ status: z.literal('failed'), error: failureSchema, attempts }),
-]) as z.ZodType<TriedResult>;
+  z.looseObject({ status: z.literal('not-run'), reason: stopSchema, attempts }),
+]) as unknown as z.ZodType<TaskResult>;

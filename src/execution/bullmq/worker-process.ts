@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import { PiscinaExecutor } from '../piscina.js';
 import { createRegistry } from '../../models/registry.js';
-import { RETRYABLE } from '../reliability.js';
-import { failure, type Task, type TaskResult, type TriedResult } from '../protocol.js';
+import { ReliableExecutor } from '../reliability.js';
+import { failure, type Task, type TaskResult } from '../protocol.js';
 import { DataCache } from './data-store.js';
 import { localModulePath } from './modules.js';
 import {
@@ -55,10 +55,6 @@ export interface RunningWorker {
 /** A job that stalls (its worker died) this many times fails instead of going back again. */
 const MAX_STALLED = 2;
 
-class RetryableFailure extends Error {
-  override readonly name = 'RetryableFailure';
-}
-
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const redis = await connectRedis(options.url);
   try {
@@ -79,10 +75,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const cancelled = new Set<string>();
 
   const processor = async (
-    job: Job<JobData, TriedResult>,
+    job: Job<JobData, TaskResult>,
     _token?: string,
     signal?: AbortSignal,
-  ): Promise<TriedResult> => {
+  ): Promise<TaskResult> => {
     const data = job.data;
     if (data.protocol !== PROTOCOL)
       return failure(
@@ -104,52 +100,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         return failure('threw', error);
       }
     }
-    // One controller for this try, fired by the coordinator's cancellation or the timeout.
-    const controller = new AbortController();
-    const forward = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', forward, { once: true });
-    let timedOut = false;
-    const timer =
-      data.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, data.timeoutMs);
-    let result: TaskResult;
-    try {
-      result = await pool.run(task, controller.signal);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', forward);
-    }
+    // The coordinator's timeout and retries, kept here by the same mechanism as a local run's.
+    const reliable = new ReliableExecutor(pool, {
+      retries: data.retries ?? 0,
+      ...(data.timeoutMs === undefined ? {} : { timeoutMs: data.timeoutMs }),
+    });
+    const result = await reliable.run(task, signal);
     // Nobody waits for a cancelled task: its job is removed once BullMQ has recorded the result.
     if (signal?.aborted && job.id !== undefined) cancelled.add(job.id);
-    if (timedOut && result.status === 'failed' && result.error.kind === 'aborted') {
-      // The local pool's words (src/reliability.ts), so that reports read the same.
-      const error = new Error(
-        `no result after ${+(data.timeoutMs! / 1000).toFixed(3)} s (--timeout); the task was stopped`,
-      );
-      error.name = 'TimeoutError';
-      result = failure('timeout', error);
-    }
-    // A fault of the worker rather than of the model (what the local pool's --retries retries):
-    // while attempts are left, fail this attempt so that BullMQ tries again after a backoff,
-    // perhaps on another worker.
-    if (
-      result.status === 'failed' &&
-      RETRYABLE.has(result.error.kind) &&
-      !signal?.aborted &&
-      job.attemptsMade + 1 < (job.opts.attempts ?? 1)
-    )
-      throw new RetryableFailure(`${result.error.kind}: ${result.error.message}`);
-    // Tries as the report counts them, runs cut short by a worker that died included.
-    const tries = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+    // Tries as the report counts them, runs cut short by a worker process that died included.
+    const tries = (result.attempts ?? 1) + Math.max(0, job.attemptsStarted - 1);
     return tries > 1 ? { ...result, attempts: tries } : result;
   };
 
   const workerConnection = duplicate(redis);
-  const worker = new Worker<JobData, TriedResult>(QUEUE, processor, {
+  const worker = new Worker<JobData, TaskResult>(QUEUE, processor, {
     connection: workerConnection,
     prefix: PREFIX,
     concurrency: options.concurrency,

@@ -1,0 +1,66 @@
+// A data set's report, assembled from what the run planned and what its models did. Pure.
+import { classCounts } from '../data/dataset.js';
+import type { LoadedDataset } from '../data/load.js';
+import type { ModelDefinition } from '../ml/estimator.js';
+import type { Split } from '../ml/split.js';
+import { SCHEMA_VERSION, type ModelReport, type Report } from '../results/report.js';
+
+export interface ReportInputs {
+  runId: string;
+  createdAt: Date;
+  interrupted: boolean;
+  loaded: LoadedDataset;
+  split: Split;
+  folds: number[][] | null;
+  /** How the run was asked to split: what the report says about its split and folds. */
+  options: { seed: number; testSize: number; splitFile?: string; foldsFile?: string; tune?: boolean; missing?: string };
+  models: readonly ModelDefinition[];
+  rows: ModelReport[];
+  threads: number;
+  /** Versions of what ran the tasks (trainpool, the backend's library). */
+  versions: Record<string, string>;
+  durationMs: number;
+}
+
+export function buildReport(x: ReportInputs): Report {
+  const { dataset, spec, encoding, droppedRows } = x.loaded;
+  const { options, split, folds } = x;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    runId: x.runId,
+    createdAt: x.createdAt.toISOString(),
+    status: x.interrupted ? 'interrupted' : 'complete',
+    dataset: {
+      name: dataset.name,
+      source: dataset.source,
+      rows: dataset.rows,
+      features: dataset.cols,
+      featureNames: dataset.featureNames,
+      classes: dataset.classNames,
+      classCounts: classCounts(dataset),
+      sha256: dataset.sha256,
+      ...(spec.file ? { file: spec.file } : {}),
+      encoding,
+      ...(options.missing === 'drop' ? { droppedRows } : {}),
+    },
+    split: {
+      seed: options.seed,
+      testSize: options.splitFile ? split.test.length / dataset.rows : options.testSize,
+      stratified: !options.splitFile,
+      ...(options.splitFile ? { file: options.splitFile } : {}),
+      train: split.train,
+      test: split.test,
+    },
+    cv: folds ? { k: folds.length, ...(options.foldsFile ? { file: options.foldsFile } : {}), testFolds: folds } : null,
+    tune: options.tune === true,
+    threads: x.threads,
+    nodeVersion: process.version,
+    // Every library that trained a model, beside what ran the tasks.
+    versions: {
+      ...x.versions,
+      ...Object.fromEntries(x.models.map((def) => [def.library.name, def.library.version])),
+    },
+    durationMs: x.durationMs,
+    models: x.rows,
+  };
+}

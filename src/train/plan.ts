@@ -1,0 +1,100 @@
+// What a run will do on one data set, decided before any task starts: its split, its CV folds,
+// and the data reference every task carries.
+import { readFile } from 'node:fs/promises';
+import type { Dataset } from '../data/dataset.js';
+import { UsageError } from '../errors.js';
+import type { SharedDataRef } from '../execution/protocol.js';
+import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
+import { expandGrid } from '../ml/grid.js';
+import { stratifiedKFold, stratifiedSplit, validateFolds, validateSplit, type Split } from '../ml/split.js';
+
+export interface RunPlan {
+  dataset: Dataset;
+  split: Split;
+  /** Test rows of each CV fold (indices into the data set, all within split.train), or none. */
+  folds: number[][] | null;
+  models: ModelDefinition[];
+  seed: number;
+  tune: boolean;
+  /** Overrides every definition's own preprocessing when set. */
+  preprocess?: Preprocessing;
+  modules: string[];
+}
+
+/** How a run is split, as the options say it. */
+export interface SplitOptions {
+  seed: number;
+  testSize: number;
+  splitFile?: string;
+  cv?: number | true;
+  foldsFile?: string;
+  tune?: boolean;
+}
+
+export function toDataRef(dataset: Dataset): SharedDataRef {
+  return {
+    kind: 'shared',
+    sha256: dataset.sha256,
+    rows: dataset.rows,
+    cols: dataset.cols,
+    features: dataset.features.buffer as SharedArrayBuffer,
+    labels: dataset.labels.buffer as SharedArrayBuffer,
+    classes: dataset.classNames.length,
+  };
+}
+
+async function readJsonFile(flag: string, path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (error as Error).message}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export async function planSplit(options: SplitOptions, dataset: Dataset): Promise<Split> {
+  if (options.splitFile) {
+    return validateSplit(
+      await readJsonFile('--split-file', options.splitFile),
+      dataset.rows,
+      `--split-file ${options.splitFile}`,
+    );
+  }
+  return stratifiedSplit(dataset.labels, dataset.classNames, options.testSize, options.seed);
+}
+
+export async function planFolds(options: SplitOptions, dataset: Dataset, split: Split): Promise<number[][] | null> {
+  if (options.foldsFile) {
+    const folds = validateFolds(
+      await readJsonFile('--folds-file', options.foldsFile),
+      split.train,
+      `--folds-file ${options.foldsFile}`,
+    );
+    if (typeof options.cv === 'number' && options.cv !== folds.length) {
+      throw new UsageError(
+        `--cv ${options.cv} disagrees with --folds-file ${options.foldsFile}, which holds ${folds.length} folds; drop --cv`,
+      );
+    }
+    return folds;
+  }
+  const k = options.cv === true ? 5 : (options.cv ?? (options.tune ? 5 : 0));
+  return k === 0 ? null : stratifiedKFold(dataset.labels, split.train, dataset.classNames, k, options.seed);
+}
+
+/** Every grid candidate's params with --tune (the defaults alone without). */
+export function candidatesOf(plan: Pick<RunPlan, 'tune'>, def: ModelDefinition) {
+  return plan.tune && def.grid ? expandGrid(def.params, def.grid) : [def.params];
+}
+
+/** How many tasks evaluateModel hands the scheduler for a model when none fails: for progress. */
+export function plannedTasks(plan: Pick<RunPlan, 'tune' | 'folds'>, def: ModelDefinition): number {
+  return (plan.folds ? candidatesOf(plan, def).length * plan.folds.length : 0) + 1;
+}
