@@ -1,3 +1,6 @@
+// bench/: `npm run bench`, one section per file, each measuring trainpool side by side with what it
+// is compared against (scikit-learn, pandas, the sequential version) in the same run and reporting
+// ratios. Never a test. May import anything in src/ and the test harnesses in test/support/.
 /** One part of `npm run bench`: measures something and returns its figures as JSON data. */
 export interface BenchSection {
   id: string;

@@ -1,46 +1,15 @@
-// Bundles the commands (src/commands/*.ts) and the worker entry (workers/pool-thread.ts) into dist/ with
-// esbuild; type-checking is `npm run typecheck`. The runner executes bundled JS because worker
-// threads on Node 20 cannot load .ts, a TypeScript loader costs ~300 ms per process start, and
-// one bundle loads in ~27 ms where the same modules as separate files take ~95 ms.
-// `ensureBuilt` rebuilds only when a source file is newer than the last build, so a user who
-// edits or adds a model in src/models/ never runs stale code and an unchanged tree costs ~2 ms.
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+// The build: bundles the commands (src/commands/*.ts) and the thread entries (workers/*.ts) into
+// dist/ with esbuild, and compiles the chart templates. Type-checking is `npm run typecheck`. The
+// runner executes bundled JS because worker threads on Node 20 cannot load .ts, a TypeScript loader
+// costs ~300 ms per process start, and one bundle loads in ~27 ms where the same modules as
+// separate files take ~95 ms. When to rebuild is scripts/stale.mjs's to decide.
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sources, stampFile } from './stale.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sourceDirs = ['src', 'workers', 'bench'];
 const outDir = join(root, 'dist');
-const stampFile = join(outDir, '.build-stamp');
-
-function walk(dir, out) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
-    else if (entry.name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
-
-function sources() {
-  return sourceDirs.flatMap((dir) => walk(join(root, dir), []));
-}
-
-function isStale(files) {
-  let stamp;
-  try {
-    stamp = statSync(stampFile).mtimeMs;
-  } catch {
-    return true;
-  }
-  // Directory mtimes catch deleted and renamed files too.
-  const dirs = new Set(files.map((f) => dirname(f)));
-  for (const path of [...files, ...dirs]) {
-    if (statSync(path).mtimeMs > stamp) return true;
-  }
-  return false;
-}
 
 const entryPoints = () => [
   join(root, 'workers/pool-thread.ts'),
@@ -136,49 +105,6 @@ async function buildChartTemplates(esbuild) {
     banner: { js: "(function (module, require) { 'use strict'; const exports = module.exports;" },
     footer: { js: '})' },
   });
-}
-
-// Several `npm run train` may start at once on a fresh tree: one builds, the others wait for it.
-const lockDir = join(root, '.build-lock');
-const lockOwner = join(lockDir, 'pid');
-
-/** A lock whose builder was killed (Ctrl-C during a build) need not be waited out. */
-function lockOwnerDead() {
-  let pid;
-  try {
-    pid = Number(readFileSync(lockOwner, 'utf8'));
-  } catch {
-    return false; // just created, or just released
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return error.code === 'ESRCH';
-  }
-}
-
-export async function ensureBuilt() {
-  if (!isStale(sources())) return;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      writeFileSync(lockOwner, String(process.pid));
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      if (Date.now() > deadline || lockOwnerDead()) rmSync(lockDir, { recursive: true, force: true });
-      await sleep(25);
-      if (!isStale(sources())) return;
-    }
-  }
-  try {
-    if (isStale(sources())) await build();
-  } finally {
-    rmSync(lockDir, { recursive: true, force: true });
-  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

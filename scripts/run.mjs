@@ -1,5 +1,5 @@
 // `npm run <command>` entry: node scripts/run.mjs <command> [args...]
-import { ensureBuilt } from './build.mjs';
+import { ensureBuilt } from './stale.mjs';
 
 const commands = {
   train: '../dist/src/commands/train.js',

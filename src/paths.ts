@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function findRoot(): string {
@@ -23,4 +23,21 @@ export function packageVersion(name?: string): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** A path as people read it: relative to the working folder when it lies below it and that is shorter. */
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
+}
+
+/** A name as it may stand in a file name: lower case, runs of other characters as one dash. */
+export function slug(name: string, max = 40): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, max) || 'data'
+  );
 }

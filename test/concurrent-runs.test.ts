@@ -67,4 +67,15 @@ describe('concurrent runs', () => {
     expect(Date.now() - started).toBeLessThan(45_000);
     expect(existsSync(join(copy, '.build-lock'))).toBe(false);
   });
+
+  it('a build lock folder without its pid file (made by hand, or by an older build) is taken over at once', async () => {
+    const copy = projectCopy();
+    mkdirSync(join(copy, '.build-lock'));
+    const started = Date.now();
+    const run = start('train', ['--results-dir', tempDir(), '--quiet', '--models', 'svm'], {}, copy);
+    expect((await run.exited).code).toBe(0);
+    // Waiting the lock out takes 60 s; taking it over, one build's time.
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(existsSync(join(copy, '.build-lock'))).toBe(false);
+  });
 });

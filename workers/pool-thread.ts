@@ -1,4 +1,7 @@
-// The piscina worker entry. It prints nothing: results, failures included, go back as data.
+// workers/: the entry points of the threads the project starts: a pool thread that runs tasks
+// (this file) and a thread that parses one large CSV file (csv-thread.ts). Bundled by
+// scripts/build.mjs; they import src/.
+// A pool thread prints nothing: results, failures included, go back as data.
 import { runTask } from '../src/execution/run-task.js';
 
 export default runTask;

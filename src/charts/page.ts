@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../results/write.js';
-import { shown } from '../results/read.js';
+import { shown } from '../paths.js';
 import { ChartRenderer } from './render.js';
 
 type ChartInput = Parameters<ChartRenderer['render']>[0];

@@ -1,3 +1,6 @@
+// charts/: report.html's, compare's and history's charts as Vega-Lite templates (templates.ts,
+// compiled to Vega dataflows at build time), the data each chart shows (inputs.ts) and the
+// headless renderer (this file, with load-vega.ts). May import results/ types and format/columns.
 // Draws charts to SVG strings with Vega's headless SVG string renderer (no canvas, no DOM: text
 // widths are estimated). vega itself is not bundled with the commands: load-vega.ts loads it on
 // first use. Each template's dataflow, compiled at build time, is built once and redrawn for every

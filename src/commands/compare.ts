@@ -7,7 +7,8 @@ import { compareReports, regressionsBeyond } from '../results/compare.js';
 import { UsageError } from '../errors.js';
 import { formatCompareHtml, formatCompareText } from '../format/compare.js';
 import { colors } from '../format/console.js';
-import { reportSkipped, resolveRun, scanRuns, shown, type Run } from '../results/read.js';
+import { shown } from '../paths.js';
+import { reportSkipped, resolveRun, scanRuns, type Run } from '../results/read.js';
 import { InvalidArgumentError } from 'commander';
 
 interface CompareOptions extends Record<string, unknown> {

@@ -7,7 +7,8 @@ import { UsageError } from '../errors.js';
 import { colors } from '../format/console.js';
 import { formatHistoryHtml, formatHistoryText } from '../format/history.js';
 import { buildHistory, type HistoryMetric } from '../results/history.js';
-import { reportSkipped, scanRuns, shown } from '../results/read.js';
+import { shown, slug } from '../paths.js';
+import { reportSkipped, scanRuns } from '../results/read.js';
 
 interface HistoryOptions extends Record<string, unknown> {
   dataset?: string;
@@ -47,12 +48,6 @@ Examples:
   npm run history -- --metric cv --last 20`,
     );
 }
-
-const slug = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '') || 'data';
 
 export async function main(args: readonly string[]): Promise<number> {
   return guard('history', async () => {

@@ -1,3 +1,6 @@
+// commands/: one thin entry point per `npm run <command>` (bundled by scripts/build.mjs): each
+// parses its flags (cli/), builds what it needs and calls the folder that does the work (train/,
+// results/, data/, execution/). Nothing else imports from here.
 import { guard, useColor } from '../cli/common.js';
 import { addCsvOptions, datasetOption } from '../cli/data-options.js';
 import {

@@ -1,3 +1,6 @@
+// engines/: estimators written here on typed arrays, for the algorithms where no npm library is
+// fast or correct enough; models/ wraps them in definitions. May import ml/ only.
+//
 // Typed arrays in a model's JSON: base64 of their little-endian bytes, a quarter of the size of
 // decimal text and exact to the bit, so that a saved model predicts exactly what it predicted in
 // the run that trained it.

@@ -75,6 +75,8 @@ async function train(task: TrainTask): Promise<TaskResult> {
   if (task.keepModel) {
     result.model = JSON.stringify({
       modelId: task.modelId,
+      // Which code can load it: the same id may be trained by another engine in a later version.
+      library: definition.library,
       params: task.params,
       scaler,
       estimator: estimator.toJSON(),

@@ -2,7 +2,8 @@
 // report goes through parseReport (the zod schema), so a corrupt, truncated or foreign file is a
 // one-line warning and is skipped; it never stops a command that reads many runs.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { shown } from '../paths.js';
 import { UsageError } from '../errors.js';
 import { parseReport, ReportError } from './schema.js';
 import type { Report } from './report.js';
@@ -30,11 +31,6 @@ export interface RunScan {
   skipped: Skipped[];
 }
 
-/** A path as people read it: relative to the working folder when that is shorter. */
-export const shown = (path: string): string => {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
-};
 
 const byTime = (a: Run, b: Run) =>
   a.report.createdAt < b.report.createdAt ? -1 : a.report.createdAt > b.report.createdAt ? 1 : a.id < b.id ? -1 : 1;

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { slug } from '../paths.js';
 
 /** Writes `content` to a temporary name in the same folder, then renames it into place. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
@@ -23,13 +24,7 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
 /** Run ids sort by time; the random tail keeps runs started in the same second apart. */
 export function newRunId(dataset: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const slug =
-    dataset
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 40) || 'data';
-  return `${stamp}-${slug}-${randomBytes(3).toString('hex')}`;
+  return `${stamp}-${slug(dataset)}-${randomBytes(3).toString('hex')}`;
 }
 
 export const STAGING_PREFIX = '.staging-';

@@ -3,7 +3,7 @@
 // report row; build-report.ts assembles a report; progress.ts shows the run as it goes;
 // draw-charts.ts draws report.html's charts in idle time; interrupt.ts handles Ctrl-C. May import
 // every folder but commands/ and cli/.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { CsvOptions } from '../data/csv.js';
 import { type LoadedDataset, loadDatasets, resolveDatasetSpec } from '../data/load.js';
 import { UsageError } from '../errors.js';
@@ -13,7 +13,7 @@ import { type Colors, colors, formatSummary } from '../format/console.js';
 import { formatMarkdown } from '../format/markdown.js';
 import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
 import { createRegistry, selectModels } from '../models/registry.js';
-import { packageVersion } from '../paths.js';
+import { packageVersion, shown } from '../paths.js';
 import type { Report } from '../results/report.js';
 import { RunFolder } from '../results/write.js';
 import { buildReport } from './build-report.js';
@@ -36,12 +36,6 @@ export interface TrainOptions extends SplitOptions {
   quiet?: boolean;
   /** Colour in what it prints (the caller decides: a terminal, no NO_COLOR, no --no-color). */
   color: boolean;
-}
-
-/** A path as the user would type it: relative to where they are, when it is below there. */
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 /** A data set ready to train on: loaded, validated, split, with its run folder claimed. */
@@ -194,8 +188,7 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     signal?.removeEventListener('abort', notice);
   }
   if (!options.json && !options.quiet)
-    for (const { report, folder } of results)
-      process.stdout.write(`\n${formatSummary(report, displayPath(folder), c)}\n`);
+    for (const { report, folder } of results) process.stdout.write(`\n${formatSummary(report, shown(folder), c)}\n`);
   if (options.json) {
     const reports = results.map((r) => r.report);
     process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
