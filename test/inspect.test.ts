@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Inspection } from '../src/data/inspect.js';
+import type { Inspection } from '../src/data/inspection.js';
 import { fixture, runCli } from './support/helpers.js';
 
 describe('npm run inspect', () => {

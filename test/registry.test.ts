@@ -10,7 +10,7 @@ describe('model registry', () => {
   it('lists every file in src/models/, in sorted order', async () => {
     const files = readdirSync(join(root, 'src/models'))
       // Beside the model files: the list itself, the registry, the checks and the shared adapter.
-      .filter((f) => f.endsWith('.ts') && !['index.ts', 'registry.ts', 'check.ts', 'adapter.ts'].includes(f))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !['index.ts', 'registry.ts', 'check.ts', 'adapter.ts'].includes(f))
       .sort();
     const listed = await Promise.all(
       files.map(

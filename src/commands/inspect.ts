@@ -36,7 +36,7 @@ export async function main(args: readonly string[]): Promise<number> {
     if (!options) return 0;
     const [{ loadDatasets, resolveDatasetSpec }, { inspect }, { formatInspection }] = await Promise.all([
       import('../data/load.js'),
-      import('../data/inspect.js'),
+      import('../data/inspection.js'),
       import('../format/inspect.js'),
     ]);
     const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);

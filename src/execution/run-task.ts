@@ -49,7 +49,7 @@ function checkedPredictions(predictions: ArrayLike<number>, rows: number, classe
   return out;
 }
 
-async function train(task: TrainTask): Promise<TaskResult> {
+async function fitAndPredict(task: TrainTask): Promise<TaskResult> {
   const definition = (await registryFor(task.modules)).get(task.modelId);
   if (!definition) throw new Error(`model "${task.modelId}" is not registered in this worker`);
   const data = task.data;
@@ -89,7 +89,7 @@ async function train(task: TrainTask): Promise<TaskResult> {
 export async function runTask(task: Task): Promise<TaskResult> {
   if (task.kind === 'ping') return { status: 'ok', predictions: [], fitMs: 0, predictMs: 0 };
   try {
-    return await train(task);
+    return await fitAndPredict(task);
   } catch (error) {
     return failure('threw', error);
   }

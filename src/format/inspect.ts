@@ -1,4 +1,4 @@
-import type { Inspection } from '../data/inspect.js';
+import type { Inspection } from '../data/inspection.js';
 
 const number = (v: number | undefined) =>
   v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');

@@ -2,7 +2,8 @@
 // engine that trains it, default params as plain JSON and their schema, an optional grid,
 // create/load); this file lists them in sorted order (a test checks that every model file is
 // listed). Beside them: registry.ts (built-ins plus --model-module files, by id), check.ts (the
-// conformance checks, as a function) and adapter.ts (what the model files share). Model files
+// conformance checks, as a function), adapter.ts (what the model files share) and libraries.d.ts
+// (typings of the untyped ml.js libraries). Model files
 // may import ml/ and engines/, and npm libraries; nothing here knows of tasks or reports.
 import type { ModelDefinition } from '../ml/estimator.js';
 import decisionTree from './decision-tree.js';
