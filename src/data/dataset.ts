@@ -1,7 +1,7 @@
 // data/: data sets from where they live to memory: the built-in iris, CSV files (csv.ts, with
 // table.ts building the matrix and number.ts defining what a number is), loading several at once
-// (load.ts) and what `inspect` reports (inspection.ts). A data set ends as row-major features and class
-// indices on shared memory (this file). May import ml/ primitives and the shared leaves only.
+// (load.ts) and what `inspect` reports (inspection.ts). A data set ends as row-major features and
+// class indices on shared memory (this file). May import ml/ and the shared leaves only.
 import { createHash } from 'node:crypto';
 
 /**

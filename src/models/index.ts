@@ -3,8 +3,8 @@
 // create/load); this file lists them in sorted order (a test checks that every model file is
 // listed). Beside them: registry.ts (built-ins plus --model-module files, by id), check.ts (the
 // conformance checks, as a function), adapter.ts (what the model files share) and libraries.d.ts
-// (typings of the untyped ml.js libraries). Model files
-// may import ml/ and engines/, and npm libraries; nothing here knows of tasks or reports.
+// (typings of the untyped ml.js libraries). Model files may import ml/, engines/ and npm
+// libraries; nothing here knows of tasks or reports.
 import type { ModelDefinition } from '../ml/estimator.js';
 import decisionTree from './decision-tree.js';
 import knn from './knn.js';
