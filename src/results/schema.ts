@@ -15,12 +15,15 @@ const failure = z.object({
   message: z.string(),
 });
 const stop = z.object({ kind: z.enum(STOP_KINDS as [string, ...string[]]), message: z.string() });
-/** One entry per metric of the table; null for a metric of probabilities the model cannot have. */
+/**
+ * One entry per metric of the table: null for a metric of probabilities the model cannot have,
+ * absent in a report written before the metric existed (so that adding a metric to the table
+ * leaves every older report readable as it is).
+ */
 const perMetric = <T extends z.ZodType>(value: T) =>
-  Object.fromEntries(METRICS.map((m) => [m.id, m.needsProbabilities ? value.nullable() : value])) as Record<
-    MetricId,
-    T
-  >;
+  Object.fromEntries(
+    METRICS.map((m) => [m.id, (m.needsProbabilities ? value.nullable() : value).optional()]),
+  ) as unknown as Record<MetricId, T>;
 const cvScores = z.object({ k: z.number().int(), fitMs: summary, ...perMetric(summary) });
 const metrics = z.object({
   ...perMetric(z.number()),
