@@ -66,6 +66,9 @@ export class SmoSolver {
   private freeCount = 0;
   private slots = 0;
   private readonly work = new Int32Array(2);
+  // Position swaps of one shrinking pass, applied to the cached rows together at its end.
+  private readonly swapLog: Int32Array;
+  private swapCount = 0;
   // The first half of working-set selection (the maximal violator over I_up), computed by the
   // previous step's gradient update while it had G[t] in hand; invalid after shrinking.
   private nextValid = false;
@@ -103,6 +106,7 @@ export class SmoSolver {
     this.prev = new Int32Array(capacity + 1);
     this.next = new Int32Array(capacity + 1);
     this.freeSlots = new Int32Array(capacity + 1);
+    this.swapLog = new Int32Array(2 * capacity);
   }
 
   /**
@@ -139,7 +143,7 @@ export class SmoSolver {
     for (let k = 0; k < l; k++) {
       const r = rows[k]!;
       // With a kept kernel matrix the solver never reads features itself.
-      if (gram === null) X.set(source.subarray(r * d, r * d + d), k * d);
+      if (gram === null) for (let c = 0, from = r * d, to = k * d; c < d; c++) X[to + c] = source[from + c]!;
       globalAt[k] = r;
       xsq[k] = norms[r]!;
       y[k] = labels[k]!;
@@ -394,6 +398,7 @@ export class SmoSolver {
         this.activeSize--;
       }
     }
+    this.applySwapsToCache();
   }
 
   /** Gradient of the shrunk variables from Gbar (bounded part) plus the free variables' rows. */
@@ -566,7 +571,10 @@ export class SmoSolver {
     }
   }
 
-  /** Exchanges positions a and b everywhere: features, per-variable state, cached rows and columns. */
+  /**
+   * Exchanges positions a and b everywhere: features, per-variable state and the cached rows
+   * themselves now; the entries a and b inside every cached row when the pass ends (logged).
+   */
   private swapIndex(a: number, b: number): void {
     if (a === b) return;
     if (this.gram === null) {
@@ -614,10 +622,20 @@ export class SmoSolver {
     this.filled[a] = this.filled[b]!;
     this.filled[b] = t;
 
-    // Every cached row exchanges its entries a and b; a row filled past one but not the other
-    // cannot be repaired cheaply and is dropped.
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
+    this.swapLog[this.swapCount++] = a;
+    this.swapLog[this.swapCount++] = b;
+  }
+
+  /**
+   * Every cached row exchanges its entries a and b of each logged swap, in order; a row filled
+   * past one position of a swap but not the other cannot be repaired cheaply and is dropped.
+   * Row by row rather than swap by swap, so that each row stays in cache while its swaps apply.
+   */
+  private applySwapsToCache(): void {
+    const count = this.swapCount;
+    if (count === 0) return;
+    this.swapCount = 0;
+    const log = this.swapLog;
     const l = this.l;
     const slab = this.slab;
     const sentinel = this.slots;
@@ -626,9 +644,14 @@ export class SmoSolver {
       const nextSlot = this.next[s]!;
       const row = this.slotRow[s]!;
       const len = this.filled[row]!;
-      if (len > lo) {
+      const o = s * l;
+      for (let e = 0; e < count; e += 2) {
+        const a = log[e]!;
+        const b = log[e + 1]!;
+        const lo = a < b ? a : b;
+        const hi = a < b ? b : a;
+        if (len <= lo) continue;
         if (len > hi) {
-          const o = s * l;
           const v = slab[o + lo]!;
           slab[o + lo] = slab[o + hi]!;
           slab[o + hi] = v;
@@ -637,6 +660,7 @@ export class SmoSolver {
           this.slotOf[row] = -1;
           this.filled[row] = 0;
           this.freeSlots[this.freeCount++] = s;
+          break;
         }
       }
       s = nextSlot;
