@@ -99,7 +99,16 @@ export class LazyGram {
    * Writes sign_i * sign[q] * K(gi, global[q]) into out[offset + q] for q in [from, to): one Q row
    * of a binary problem whose positions map to training rows through `global`.
    */
-  fillQ(gi: number, yi: number, global: Int32Array, sign: Float64Array, from: number, to: number, out: Float32Array, offset: number): void {
+  fillQ(
+    gi: number,
+    yi: number,
+    global: Int32Array,
+    sign: Float64Array,
+    from: number,
+    to: number,
+    out: Float32Array,
+    offset: number,
+  ): void {
     const { K, n, pending } = this;
     const rowI = gi * n;
     let missing = 0;

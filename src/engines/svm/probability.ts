@@ -74,7 +74,15 @@ export function sigmoidTrain(f: Float64Array, positive: Uint8Array, n: number, o
   out[1] = B;
 }
 
-function objective(f: Float64Array, positive: Uint8Array, n: number, hi: number, lo: number, A: number, B: number): number {
+function objective(
+  f: Float64Array,
+  positive: Uint8Array,
+  n: number,
+  hi: number,
+  lo: number,
+  A: number,
+  B: number,
+): number {
   let v = 0;
   for (let i = 0; i < n; i++) {
     const t = positive[i] ? hi : lo;

@@ -193,7 +193,8 @@ export class SvcClassifier {
 
     let maxPair = 0;
     for (let a = 0; a < m; a++)
-      for (let b = a + 1; b < m; b++) maxPair = Math.max(maxPair, start[a + 1]! - start[a]! + start[b + 1]! - start[b]!);
+      for (let b = a + 1; b < m; b++)
+        maxPair = Math.max(maxPair, start[a + 1]! - start[a]! + start[b + 1]! - start[b]!);
     const { C, tol, shrinking, probability } = this.params;
     // Keep the whole kernel matrix when rows recur across problems (several pairs, or the
     // probability folds) and it fits half the cache budget; the solver's row cache gets the rest.
@@ -241,7 +242,20 @@ export class SvcClassifier {
           this.probA[p] = ab[0]!;
           this.probB[p] = ab[1]!;
         }
-        const out = solver.solve(R, norms, rows, labels, l, C, tol, shrinking, maxIterFor(this.params, l), coef, cv ? null : dec, gram);
+        const out = solver.solve(
+          R,
+          norms,
+          rows,
+          labels,
+          l,
+          C,
+          tol,
+          shrinking,
+          maxIterFor(this.params, l),
+          coef,
+          cv ? null : dec,
+          gram,
+        );
         this.rho[p] = out.rho;
         if (trainDecisions !== null) trainDecisions.set(dec.subarray(0, l), pairOffsets[p]!);
         pairCoef.push(coef.slice(0, l));
@@ -438,7 +452,11 @@ export class SvcClassifier {
     for (let t = 0; t < m; t++) model.svStart[t + 1] = model.svStart[t]! + model.nSV[t]!;
     const total = model.svStart[m]!;
     const P = (m * (m - 1)) / 2;
-    if (model.sv.length !== total * model.d || model.svCoef.length !== Math.max(0, m - 1) * total || model.rho.length !== P)
+    if (
+      model.sv.length !== total * model.d ||
+      model.svCoef.length !== Math.max(0, m - 1) * total ||
+      model.rho.length !== P
+    )
       throw new Error('svm: model arrays do not match their counts');
     model.fitted = true;
     return model;
@@ -570,7 +588,20 @@ class PlattFolds {
         for (let j = begin; j < end; j++) dec[perm[j]!] = v;
         continue;
       }
-      const fold = solver.solve(R, norms, subRows, subLabels, k, params.C, params.tol, params.shrinking, maxIterFor(params, k), subCoef, null, gram);
+      const fold = solver.solve(
+        R,
+        norms,
+        subRows,
+        subLabels,
+        k,
+        params.C,
+        params.tol,
+        params.shrinking,
+        maxIterFor(params, k),
+        subCoef,
+        null,
+        gram,
+      );
       let count = 0;
       for (let j = 0; j < k; j++) {
         if (subCoef[j] === 0) continue;
