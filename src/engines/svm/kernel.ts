@@ -1,24 +1,29 @@
-// RBF kernel values between a block of query rows and a set of stored rows, both row-major.
-// exp(-gamma * ||x - s||^2) from the differences themselves (not from norms), as libsvm evaluates
-// the kernel at prediction time: exact for nearby points, where the norm form cancels.
+// RBF kernel values between a block of query rows and a set of stored rows, both row-major, from
+// squared norms and dot products: exp(-gamma (|q|^2 + |s|^2 - 2 q.s)), as libsvm computes the
+// training kernel. Two query rows by four stored rows at a time: eight independent sums, and each
+// value loaded serves two or four of them.
 
-/**
- * out[r * count + s] = K(queries row r, rows[s]) for r < m, s < count.
- * Four stored rows at a time, so each query value loaded serves four distances.
- */
+/** out[r * count + s] = K(queries row r, rows[s]) for r < m, s < count. */
 export function rbfBlock(
   queries: Float64Array,
+  queryNorms: Float64Array,
   m: number,
   rows: Float64Array,
+  rowNorms: Float64Array,
   count: number,
   d: number,
   gamma: number,
   out: Float64Array,
 ): void {
   const g = -gamma;
-  for (let r = 0; r < m; r++) {
-    const pq = r * d;
-    const po = r * count;
+  let r = 0;
+  for (; r + 1 < m; r += 2) {
+    const pa = r * d;
+    const pb = pa + d;
+    const na = queryNorms[r]!;
+    const nb = queryNorms[r + 1]!;
+    const oa = r * count;
+    const ob = oa + count;
     let s = 0;
     for (; s + 3 < count; s += 4) {
       const p0 = s * d;
@@ -29,31 +34,71 @@ export function rbfBlock(
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
       for (let k = 0; k < d; k++) {
-        const v = queries[pq + k]!;
-        const e0 = v - rows[p0 + k]!;
-        const e1 = v - rows[p1 + k]!;
-        const e2 = v - rows[p2 + k]!;
-        const e3 = v - rows[p3 + k]!;
-        a0 += e0 * e0;
-        a1 += e1 * e1;
-        a2 += e2 * e2;
-        a3 += e3 * e3;
+        const x = queries[pa + k]!;
+        const z = queries[pb + k]!;
+        const v0 = rows[p0 + k]!;
+        const v1 = rows[p1 + k]!;
+        const v2 = rows[p2 + k]!;
+        const v3 = rows[p3 + k]!;
+        a0 += x * v0;
+        a1 += x * v1;
+        a2 += x * v2;
+        a3 += x * v3;
+        b0 += z * v0;
+        b1 += z * v1;
+        b2 += z * v2;
+        b3 += z * v3;
       }
-      out[po + s] = Math.exp(g * a0);
-      out[po + s + 1] = Math.exp(g * a1);
-      out[po + s + 2] = Math.exp(g * a2);
-      out[po + s + 3] = Math.exp(g * a3);
+      const n0 = rowNorms[s]!;
+      const n1 = rowNorms[s + 1]!;
+      const n2 = rowNorms[s + 2]!;
+      const n3 = rowNorms[s + 3]!;
+      out[oa + s] = Math.exp(g * (na + n0 - 2 * a0));
+      out[oa + s + 1] = Math.exp(g * (na + n1 - 2 * a1));
+      out[oa + s + 2] = Math.exp(g * (na + n2 - 2 * a2));
+      out[oa + s + 3] = Math.exp(g * (na + n3 - 2 * a3));
+      out[ob + s] = Math.exp(g * (nb + n0 - 2 * b0));
+      out[ob + s + 1] = Math.exp(g * (nb + n1 - 2 * b1));
+      out[ob + s + 2] = Math.exp(g * (nb + n2 - 2 * b2));
+      out[ob + s + 3] = Math.exp(g * (nb + n3 - 2 * b3));
     }
     for (; s < count; s++) {
       const ps = s * d;
       let a = 0;
+      let b = 0;
       for (let k = 0; k < d; k++) {
-        const e = queries[pq + k]! - rows[ps + k]!;
-        a += e * e;
+        const v = rows[ps + k]!;
+        a += queries[pa + k]! * v;
+        b += queries[pb + k]! * v;
       }
-      out[po + s] = Math.exp(g * a);
+      out[oa + s] = Math.exp(g * (na + rowNorms[s]! - 2 * a));
+      out[ob + s] = Math.exp(g * (nb + rowNorms[s]! - 2 * b));
     }
+  }
+  if (r < m) {
+    const pa = r * d;
+    const na = queryNorms[r]!;
+    const oa = r * count;
+    for (let s = 0; s < count; s++) {
+      const ps = s * d;
+      let a = 0;
+      for (let k = 0; k < d; k++) a += queries[pa + k]! * rows[ps + k]!;
+      out[oa + s] = Math.exp(g * (na + rowNorms[s]! - 2 * a));
+    }
+  }
+}
+
+/** Squared norm of each of `count` row-major rows of `d` values, summed in feature order. */
+export function rowNorms(rows: Float64Array, count: number, d: number, out: Float64Array): void {
+  for (let s = 0; s < count; s++) {
+    let v = 0;
+    for (let k = 0, p = s * d; k < d; k++) v += rows[p + k]! * rows[p + k]!;
+    out[s] = v;
   }
 }
 

@@ -16,7 +16,7 @@
 import type { Matrix } from '../../ml/matrix.js';
 import { createRandom } from '../../ml/random.js';
 import { decodeF64, decodeI32, encodeArray, type Encoded } from '../encode.js';
-import { LazyGram, rbfBlock } from './kernel.js';
+import { LazyGram, rbfBlock, rowNorms } from './kernel.js';
 import { couple, sigmoidPredict, sigmoidTrain } from './probability.js';
 import { SmoSolver } from './solver.js';
 
@@ -69,6 +69,7 @@ export interface SvcJson {
 
 interface PredictWork {
   block: Float64Array;
+  blockNorms: Float64Array;
   K: Float64Array;
   dec: Float64Array;
 }
@@ -87,6 +88,7 @@ export class SvcClassifier {
   private nSV: Int32Array = new Int32Array(0);
   private svStart: Int32Array = new Int32Array(1);
   private sv: Float64Array = new Float64Array(0);
+  private svNorms: Float64Array = new Float64Array(0);
   private svCoef: Float64Array = new Float64Array(0);
   private rho: Float64Array = new Float64Array(0);
   private probA: Float64Array = new Float64Array(0);
@@ -187,6 +189,7 @@ export class SvcClassifier {
       this.nSV = new Int32Array(m);
       this.svStart = new Int32Array(m + 1);
       this.sv = new Float64Array(0);
+      this.svNorms = new Float64Array(0);
       this.svCoef = new Float64Array(0);
       return;
     }
@@ -303,6 +306,8 @@ export class SvcClassifier {
     this.nSV = nSV;
     this.svStart = svStart;
     this.sv = sv;
+    this.svNorms = new Float64Array(total);
+    rowNorms(sv, total, d, this.svNorms);
     this.svCoef = svCoef;
     this.trainDecisions = trainDecisions;
     this.pairOffsets = pairOffsets;
@@ -452,12 +457,14 @@ export class SvcClassifier {
     for (let t = 0; t < m; t++) model.svStart[t + 1] = model.svStart[t]! + model.nSV[t]!;
     const total = model.svStart[m]!;
     const P = (m * (m - 1)) / 2;
+    model.svNorms = new Float64Array(total);
     if (
       model.sv.length !== total * model.d ||
       model.svCoef.length !== Math.max(0, m - 1) * total ||
       model.rho.length !== P
     )
       throw new Error('svm: model arrays do not match their counts');
+    rowNorms(model.sv, total, model.d, model.svNorms);
     model.fitted = true;
     return model;
   }
@@ -467,6 +474,7 @@ export class SvcClassifier {
     const total = this.svStart[this.present.length]!;
     return {
       block: new Float64Array(PREDICT_BLOCK * this.d),
+      blockNorms: new Float64Array(PREDICT_BLOCK),
       K: new Float64Array(PREDICT_BLOCK * total),
       dec: new Float64Array(PREDICT_BLOCK * this.rho.length),
     };
@@ -483,7 +491,7 @@ export class SvcClassifier {
     const m = this.present.length;
     const P = this.rho.length;
     const total = this.svStart[m]!;
-    const { block, K, dec } = work;
+    const { block, blockNorms, K, dec } = work;
     const V = X.values;
     const { svStart, svCoef, rho } = this;
     const bm = Math.min(PREDICT_BLOCK, n - r0);
@@ -491,7 +499,8 @@ export class SvcClassifier {
       const col = j * n + r0;
       for (let r = 0; r < bm; r++) block[r * d + j] = V[col + r]!;
     }
-    rbfBlock(block, bm, this.sv, total, d, this.gammaValue, K);
+    rowNorms(block, bm, d, blockNorms);
+    rbfBlock(block, blockNorms, bm, this.sv, this.svNorms, total, d, this.gammaValue, K);
     for (let r = 0; r < bm; r++) {
       const kr = r * total;
       let p = 0;
@@ -526,6 +535,8 @@ class PlattFolds {
   private readonly subCoef: Float64Array;
   private readonly dec: Float64Array;
   private readonly svRows: Float64Array;
+  private readonly svNorms: Float64Array;
+  private readonly queryNorms: Float64Array;
   private readonly svCoef: Float64Array;
   private readonly queries: Float64Array;
   private readonly K: Float64Array;
@@ -541,6 +552,8 @@ class PlattFolds {
     this.subCoef = new Float64Array(capacity);
     this.dec = new Float64Array(capacity);
     this.svRows = new Float64Array(capacity * d);
+    this.svNorms = new Float64Array(capacity);
+    this.queryNorms = new Float64Array(PREDICT_BLOCK);
     this.svCoef = new Float64Array(capacity);
     this.queries = new Float64Array(PREDICT_BLOCK * d);
     this.K = new Float64Array(PREDICT_BLOCK * capacity);
@@ -559,7 +572,7 @@ class PlattFolds {
     gamma: number,
     out: Float64Array,
   ): void {
-    const { perm, subRows, subLabels, subCoef, dec, svRows, svCoef, queries, K } = this;
+    const { perm, subRows, subLabels, subCoef, dec, svRows, svNorms, svCoef, queries, queryNorms, K } = this;
     const d = this.d;
     for (let i = 0; i < l; i++) perm[i] = i;
     for (let i = 0; i < l; i++) {
@@ -606,16 +619,18 @@ class PlattFolds {
       for (let j = 0; j < k; j++) {
         if (subCoef[j] === 0) continue;
         const r = subRows[j]!;
-        svRows.set(R.subarray(r * d, r * d + d), count * d);
+        for (let c = 0; c < d; c++) svRows[count * d + c] = R[r * d + c]!;
+        svNorms[count] = norms[r]!;
         svCoef[count++] = subCoef[j]!;
       }
       for (let j0 = begin; j0 < end; j0 += PREDICT_BLOCK) {
         const bm = Math.min(PREDICT_BLOCK, end - j0);
         for (let q = 0; q < bm; q++) {
           const r = rows[perm[j0 + q]!]!;
-          queries.set(R.subarray(r * d, r * d + d), q * d);
+          for (let c = 0; c < d; c++) queries[q * d + c] = R[r * d + c]!;
+          queryNorms[q] = norms[r]!;
         }
-        rbfBlock(queries, bm, svRows, count, d, gamma, K);
+        rbfBlock(queries, queryNorms, bm, svRows, svNorms, count, d, gamma, K);
         for (let q = 0; q < bm; q++) {
           let sum = 0;
           for (let s = 0; s < count; s++) sum += svCoef[s]! * K[q * count + s]!;
