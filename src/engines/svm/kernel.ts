@@ -102,6 +102,9 @@ export function rowNorms(rows: Float64Array, count: number, d: number, out: Floa
   }
 }
 
+/** The largest Float32Array this engine allocates (4 GB): typed arrays have a length limit. */
+export const MAX_FLOATS = 2 ** 30;
+
 /**
  * The kernel matrix of a whole training set, computed lazily entry by entry and kept: the
  * one-vs-one pairs share rows (a class's rows appear in every pair with it) and the probability
@@ -137,7 +140,7 @@ export class LazyGram {
   }
 
   static fits(n: number, bytes: number): boolean {
-    return n * n * 4 <= bytes;
+    return n * n * 4 <= bytes && n * n <= MAX_FLOATS;
   }
 
   /**

@@ -15,7 +15,7 @@
 // sized once for the largest problem and reused, so fitting allocates nothing per pair or per
 // iteration.
 
-import type { LazyGram } from './kernel.js';
+import { MAX_FLOATS, type LazyGram } from './kernel.js';
 
 // libsvm's TAU (1e-12), the curvature used when a pair's is not positive, is written as a literal
 // where it is used: a module-level constant is a context slot to V8, and merging it with a computed
@@ -98,7 +98,7 @@ export class SmoSolver {
     this.globalAt = new Int32Array(capacity);
     // At least two full rows (the working pair must both be resident), at most the whole matrix.
     const budget = Math.floor(cacheBytes / 4);
-    const floats = Math.max(2 * capacity, Math.min(budget, capacity * capacity));
+    const floats = Math.max(2 * capacity, Math.min(budget, capacity * capacity, MAX_FLOATS));
     this.slab = new Float32Array(floats);
     this.slotOf = new Int32Array(capacity);
     this.filled = new Int32Array(capacity);
