@@ -109,7 +109,8 @@ export const MAX_FLOATS = 2 ** 30;
  * The kernel matrix of a whole training set, computed lazily entry by entry and kept: the
  * one-vs-one pairs share rows (a class's rows appear in every pair with it) and the probability
  * folds refit on the same rows, so an entry needed by several problems is computed once, and its
- * mirror K(j, i) comes with it. Only used when n^2 float32 values fit the cache budget.
+ * mirror K(j, i) comes with it. Only used when n^2 float32 values fit half the cache budget
+ * (n <= 5120 at the default 200 MB); larger sets go to the solver's own row cache.
  *
  * Values are stored in float32, the precision the solvers keep Q in anyway, and computed exactly
  * as the solver computes them itself (exp(-gamma (|x_i|^2 + |x_j|^2 - 2 x_i.x_j)), the dot product
