@@ -3,27 +3,11 @@
 // removed or renamed, so that nobody runs stale code after editing a model. Several commands may
 // start at once on a stale tree: one builds under a lock and the others wait for it. The build
 // itself (scripts/build.mjs) is loaded only when there is something to build.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sourceDirs = ['src', 'workers', 'bench'];
-export const stampFile = join(root, 'dist/.build-stamp');
-
-/** Every TypeScript source a build reads: what the stamp lists and what is watched for changes. */
-export function sources() {
-  const walk = (dir, out) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path, out);
-      else if (entry.name.endsWith('.ts')) out.push(path);
-    }
-    return out;
-  };
-  return sourceDirs.flatMap((dir) => walk(join(root, dir), []));
-}
+import { root, sources, stampFile } from './sources.mjs';
 
 function isStale(files) {
   let stamp;

@@ -3,7 +3,6 @@
 import type { Comparison } from '../results/compare.js';
 import type { History } from '../results/history.js';
 import { rankModels, type OkModelReport, type Report } from '../results/report.js';
-import { formatValue } from '../format/columns.js';
 import type { TemplateName } from './templates.js';
 
 export interface ChartInput {
@@ -37,8 +36,11 @@ export function accuracyFloor(values: readonly number[]): number {
 const okModels = (report: Pick<Report, 'models'>): OkModelReport[] =>
   rankModels(report).filter((m): m is OkModelReport => m.status === 'ok');
 
-/** Accuracy (test, CV mean ± std, folds) and fit time per trained model, best first. */
-export function overviewChart(report: Pick<Report, 'models'>): ChartInput | undefined {
+/**
+ * Accuracy (test, CV mean ± std, folds) and fit time per trained model, best first; `time` writes
+ * a fit time as the page's tables do.
+ */
+export function overviewChart(report: Pick<Report, 'models'>, time: (ms: number) => string): ChartInput | undefined {
   const models = okModels(report);
   if (models.length === 0) return undefined;
   const points = models.flatMap((m) => [
@@ -59,7 +61,7 @@ export function overviewChart(report: Pick<Report, 'models'>): ChartInput | unde
   const folds = models.flatMap((m) =>
     m.cv ? m.cv.accuracy.folds.map((value, i) => ({ model: m.id, fold: i + 1, value })) : [],
   );
-  const fit = models.map((m) => ({ model: m.id, ms: m.timings.fitMs, label: formatValue('fitMs', m.timings.fitMs) }));
+  const fit = models.map((m) => ({ model: m.id, ms: m.timings.fitMs, label: time(m.timings.fitMs) }));
   return {
     template: 'overview',
     data: { points, spreads, folds, fit },

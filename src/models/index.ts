@@ -12,6 +12,7 @@ import logisticRegression from './logistic-regression.js';
 import naiveBayes from './naive-bayes.js';
 import randomForest from './random-forest.js';
 import svm from './svm.js';
+import svmMljs from './svm-mljs.js';
 
 export const builtinModels: readonly ModelDefinition[] = [
   decisionTree,
@@ -20,4 +21,5 @@ export const builtinModels: readonly ModelDefinition[] = [
   naiveBayes,
   randomForest,
   svm,
+  svmMljs,
 ];

@@ -8,10 +8,12 @@
 import { availableParallelism } from 'node:os';
 import { confusionChart, overviewChart } from '../charts/inputs.js';
 import { ChartRenderer } from '../charts/render.js';
+import { formatValue } from '../format/columns.js';
 import { formatReportHtml } from '../format/report-html.js';
 import type { RunTracker } from './progress.js';
 import type { ModelReport, Report } from '../results/report.js';
 
+const fitTime = (ms: number) => formatValue('fitMs', ms);
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -84,7 +86,7 @@ export class ReportCharts {
     if (this.provisional) return;
     this.provisional = true;
     this.step(async (r) => {
-      const input = this.finishing ? undefined : overviewChart({ models: this.done });
+      const input = this.finishing ? undefined : overviewChart({ models: this.done }, fitTime);
       if (input) await r.render(input);
       else this.provisional = false;
     });
@@ -105,7 +107,7 @@ export class ReportCharts {
     this.finishing = true;
     this.start();
     for (const m of report.models) this.draw(m);
-    const input = overviewChart(report);
+    const input = overviewChart(report, fitTime);
     let overview: string | undefined;
     if (input)
       this.step(async (r) => {
