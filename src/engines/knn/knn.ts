@@ -1,0 +1,308 @@
+// k-nearest neighbours as scikit-learn's KNeighborsClassifier with the Euclidean metric and
+// brute-force search (what its algorithm 'auto' picks for more than 15 features).
+//
+// Search: squared distances as ||q||^2 + ||t||^2 - 2 q.t, the dot products over register tiles
+// of 2 query rows x 4 training rows (8 accumulators in locals), the tiles walked over a block of
+// training rows that stays in cache while a block of queries is swept over it. Ranking only needs
+// ||t||^2 - 2 q.t (the query's norm is the same for all its candidates), as scikit-learn's
+// ArgKmin ranks. Each query keeps its k best in a small sorted buffer; a candidate enters only
+// when strictly better than the current k-th, so at equal distance the lower training index
+// wins (training rows arrive in index order).
+//
+// Votes: 'uniform' counts the k labels, 'distance' weighs them by 1 / distance, and where a
+// neighbour is at distance 0 only the neighbours at distance 0 vote (scikit-learn's rule).
+// predictProba is the vote fractions; predict is their argmax, the lowest class on a tie, as
+// scikit-learn's mode and weighted_mode give.
+
+import type { Matrix } from '../../ml/matrix.js';
+import { decodeF64, decodeI32, encodeArray, type Encoded } from '../encode.js';
+
+export interface KNeighborsParams {
+  /** Neighbours that vote (scikit-learn: 5); fewer when the training set is smaller. */
+  nNeighbors: number;
+  weights: 'uniform' | 'distance';
+}
+
+export const KNEIGHBORS_DEFAULTS: KNeighborsParams = { nNeighbors: 5, weights: 'uniform' };
+
+export interface KNeighborsJson {
+  kind: 'knn';
+  params: KNeighborsParams;
+  classes: number;
+  rows: number;
+  features: number;
+  /** The training rows, column-major as the Matrix they came in. */
+  values: Encoded;
+  labels: Encoded;
+}
+
+/** Training rows per panel: the 4 of a register tile, features interleaved. */
+const PANEL = 4;
+/** Bytes of packed training rows per cache block (well inside a 1-2 MiB L2). */
+const TRAIN_BLOCK_BYTES = 256 * 1024;
+const QUERY_BLOCK_BYTES = 128 * 1024;
+
+export class KNeighborsClassifier {
+  readonly params: KNeighborsParams;
+  private classCount = 0;
+  private n = 0;
+  private d = 0;
+  private values: Float64Array = new Float64Array(0);
+  private labels: Int32Array = new Int32Array(0);
+  // Packed training rows: panel p holds rows 4p..4p+3, value of row 4p+r, feature j at
+  // (p * d + j) * 4 + r. Rows past n are zeros with norm +Infinity, so they never rank.
+  private packed: Float64Array = new Float64Array(0);
+  private norms: Float64Array = new Float64Array(0);
+
+  constructor(params: Partial<KNeighborsParams> = {}, _seed = 0) {
+    this.params = { ...KNEIGHBORS_DEFAULTS, ...params };
+    const p = this.params;
+    if (!Number.isInteger(p.nNeighbors) || p.nNeighbors < 1) throw new Error('nNeighbors must be an integer >= 1');
+    if (p.weights !== 'uniform' && p.weights !== 'distance') throw new Error(`unknown weights '${p.weights}'`);
+  }
+
+  fit(X: Matrix, y: Int32Array, classes: number): void {
+    if (X.rows === 0) throw new Error('KNeighbors needs at least one row');
+    if (y.length !== X.rows) throw new Error(`${X.rows} rows but ${y.length} labels`);
+    for (let i = 0; i < y.length; i++) {
+      if (y[i]! < 0 || y[i]! >= classes) throw new Error(`label ${y[i]} outside 0..${classes - 1}`);
+    }
+    this.install(classes, X.rows, X.cols, X.values.slice(), y.slice());
+  }
+
+  private install(classes: number, n: number, d: number, values: Float64Array, labels: Int32Array): void {
+    this.classCount = classes;
+    this.n = n;
+    this.d = d;
+    this.values = values;
+    this.labels = labels;
+    const panels = Math.ceil(n / PANEL);
+    const packed = new Float64Array(panels * PANEL * d);
+    const norms = new Float64Array(panels * PANEL).fill(Infinity);
+    for (let i = 0; i < n; i++) {
+      const base = Math.floor(i / PANEL) * PANEL * d + (i % PANEL);
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const v = values[j * n + i]!;
+        packed[base + j * PANEL] = v;
+        s += v * v;
+      }
+      norms[i] = s;
+    }
+    this.packed = packed;
+    this.norms = norms;
+  }
+
+  /** Neighbours actually used: nNeighbors, or all the training rows when there are fewer. */
+  get k(): number {
+    return Math.min(this.params.nNeighbors, this.n);
+  }
+
+  /**
+   * The k nearest training rows of every query, nearest first (ties: lower index first), and
+   * their Euclidean distances; both rows x k, row-major.
+   */
+  kneighbors(X: Matrix): { indices: Int32Array; distances: Float64Array } {
+    this.check(X);
+    const k = this.k;
+    const nq = X.rows;
+    const d = this.d;
+    const keys = new Float64Array(nq * k).fill(Infinity);
+    const indices = new Int32Array(nq * k).fill(-1);
+    // Queries in panels of 2, features interleaved, as the training rows.
+    const qPanels = Math.ceil(nq / 2);
+    const q = new Float64Array(qPanels * 2 * d);
+    const qNorms = new Float64Array(qPanels * 2);
+    for (let i = 0; i < nq; i++) {
+      const base = (i >> 1) * 2 * d + (i & 1);
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const v = X.values[j * nq + i]!;
+        q[base + j * 2] = v;
+        s += v * v;
+      }
+      qNorms[i] = s;
+    }
+    const tPanels = this.norms.length / PANEL;
+    const tBlock = Math.max(1, Math.floor(TRAIN_BLOCK_BYTES / (PANEL * 8 * Math.max(1, d))));
+    const qBlock = Math.max(1, Math.floor(QUERY_BLOCK_BYTES / (2 * 8 * Math.max(1, d))));
+    for (let qb = 0; qb < qPanels; qb += qBlock) {
+      const qEnd = Math.min(qPanels, qb + qBlock);
+      for (let tb = 0; tb < tPanels; tb += tBlock) {
+        const tEnd = Math.min(tPanels, tb + tBlock);
+        for (let qp = qb; qp < qEnd; qp++) {
+          const second = 2 * qp + 1 < nq;
+          this.sweep(q, qp, second, tb, tEnd, keys, indices, k);
+        }
+      }
+    }
+    const distances = new Float64Array(nq * k);
+    for (let i = 0; i < nq; i++) {
+      for (let t = 0; t < k; t++) {
+        const sq = keys[i * k + t]! + qNorms[i]!;
+        distances[i * k + t] = Math.sqrt(sq > 0 ? sq : 0);
+      }
+    }
+    return { indices, distances };
+  }
+
+  /**
+   * One query panel (rows 2qp and 2qp+1) against training panels [t0, t1): the hot loop. The
+   * k-th best key of each query lives in a local; the buffers are touched only on an insert.
+   */
+  private sweep(
+    q: Float64Array,
+    qp: number,
+    second: boolean,
+    t0: number,
+    t1: number,
+    keys: Float64Array,
+    indices: Int32Array,
+    k: number,
+  ): void {
+    const d = this.d;
+    const packed = this.packed;
+    const norms = this.norms;
+    const qo = qp * 2 * d;
+    const row0 = 2 * qp;
+    const row1 = row0 + 1;
+    let worst0 = keys[row0 * k + k - 1]!;
+    // A missing second query (odd count) never accepts anything.
+    let worst1 = second ? keys[row1 * k + k - 1]! : -Infinity;
+    for (let p = t0; p < t1; p++) {
+      let a00 = 0;
+      let a01 = 0;
+      let a02 = 0;
+      let a03 = 0;
+      let a10 = 0;
+      let a11 = 0;
+      let a12 = 0;
+      let a13 = 0;
+      let to = p * PANEL * d;
+      let qi = qo;
+      for (let j = 0; j < d; j++, to += PANEL, qi += 2) {
+        const x0 = q[qi]!;
+        const x1 = q[qi + 1]!;
+        const t0v = packed[to]!;
+        const t1v = packed[to + 1]!;
+        const t2v = packed[to + 2]!;
+        const t3v = packed[to + 3]!;
+        a00 += x0 * t0v;
+        a01 += x0 * t1v;
+        a02 += x0 * t2v;
+        a03 += x0 * t3v;
+        a10 += x1 * t0v;
+        a11 += x1 * t1v;
+        a12 += x1 * t2v;
+        a13 += x1 * t3v;
+      }
+      const base = p * PANEL;
+      const n0 = norms[base]!;
+      const n1 = norms[base + 1]!;
+      const n2 = norms[base + 2]!;
+      const n3 = norms[base + 3]!;
+      let key = n0 - 2 * a00;
+      if (key < worst0) worst0 = insert(keys, indices, row0 * k, k, key, base);
+      key = n1 - 2 * a01;
+      if (key < worst0) worst0 = insert(keys, indices, row0 * k, k, key, base + 1);
+      key = n2 - 2 * a02;
+      if (key < worst0) worst0 = insert(keys, indices, row0 * k, k, key, base + 2);
+      key = n3 - 2 * a03;
+      if (key < worst0) worst0 = insert(keys, indices, row0 * k, k, key, base + 3);
+      key = n0 - 2 * a10;
+      if (key < worst1) worst1 = insert(keys, indices, row1 * k, k, key, base);
+      key = n1 - 2 * a11;
+      if (key < worst1) worst1 = insert(keys, indices, row1 * k, k, key, base + 1);
+      key = n2 - 2 * a12;
+      if (key < worst1) worst1 = insert(keys, indices, row1 * k, k, key, base + 2);
+      key = n3 - 2 * a13;
+      if (key < worst1) worst1 = insert(keys, indices, row1 * k, k, key, base + 3);
+    }
+  }
+
+  /** Votes per class, rows x classes, row-major; each row sums to 1. */
+  predictProba(X: Matrix): Float64Array {
+    const { indices, distances } = this.kneighbors(X);
+    const nq = X.rows;
+    const k = this.k;
+    const C = this.classCount;
+    const labels = this.labels;
+    const out = new Float64Array(nq * C);
+    const byDistance = this.params.weights === 'distance';
+    for (let i = 0; i < nq; i++) {
+      const o = i * C;
+      const at = i * k;
+      let zero = false;
+      if (byDistance) for (let t = 0; t < k; t++) if (distances[at + t] === 0 && indices[at + t]! >= 0) zero = true;
+      let total = 0;
+      for (let t = 0; t < k; t++) {
+        const idx = indices[at + t]!;
+        if (idx < 0) continue;
+        let w = 1;
+        if (byDistance) w = zero ? (distances[at + t] === 0 ? 1 : 0) : 1 / distances[at + t]!;
+        out[o + labels[idx]!]! += w;
+        total += w;
+      }
+      if (total > 0) for (let c = 0; c < C; c++) out[o + c]! /= total;
+      else for (let c = 0; c < C; c++) out[o + c] = 1 / C;
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Int32Array {
+    const proba = this.predictProba(X);
+    const C = this.classCount;
+    const out = new Int32Array(X.rows);
+    for (let i = 0; i < X.rows; i++) {
+      const o = i * C;
+      let best = 0;
+      for (let c = 1; c < C; c++) if (proba[o + c]! > proba[o + best]!) best = c;
+      out[i] = best;
+    }
+    return out;
+  }
+
+  toJSON(): KNeighborsJson {
+    return {
+      kind: 'knn',
+      params: { ...this.params },
+      classes: this.classCount,
+      rows: this.n,
+      features: this.d,
+      values: encodeArray(this.values),
+      labels: encodeArray(this.labels),
+    };
+  }
+
+  static fromJSON(json: KNeighborsJson): KNeighborsClassifier {
+    if (json?.kind !== 'knn') throw new Error('not a knn model');
+    const model = new KNeighborsClassifier(json.params);
+    const values = decodeF64(json.values);
+    const labels = decodeI32(json.labels);
+    if (values.length !== json.rows * json.features || labels.length !== json.rows)
+      throw new Error('knn model arrays do not match its shape');
+    model.install(json.classes, json.rows, json.features, values, labels);
+    return model;
+  }
+
+  private check(X: Matrix): void {
+    if (this.classCount === 0) throw new Error('KNeighbors is not fitted');
+    if (X.cols !== this.d) throw new Error(`model has ${this.d} features, data has ${X.cols}`);
+  }
+}
+
+/**
+ * Puts (key, index) into the sorted buffer at [at, at + k) after every entry with a key <= it
+ * (those came earlier, so have lower indices), dropping the last; returns the new k-th key.
+ */
+function insert(keys: Float64Array, indices: Int32Array, at: number, k: number, key: number, index: number): number {
+  let pos = at + k - 1;
+  while (pos > at && keys[pos - 1]! > key) {
+    keys[pos] = keys[pos - 1]!;
+    indices[pos] = indices[pos - 1]!;
+    pos--;
+  }
+  keys[pos] = key;
+  indices[pos] = index;
+  return keys[at + k - 1]!;
+}
