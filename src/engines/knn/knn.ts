@@ -53,6 +53,11 @@ export class KNeighborsClassifier {
   // (p * d + j) * 4 + r. Rows past n are zeros with norm +Infinity, so they never rank.
   private packed: Float64Array = new Float64Array(0);
   private norms: Float64Array = new Float64Array(0);
+  // Partial-distance checkpoints (feature counts, ascending, then d) and, per training row, the
+  // norm of its features before each checkpoint: (p * checks + s) * 4 + r.
+  private cuts: Int32Array = new Int32Array(0);
+  private prefixNorms: Float64Array = new Float64Array(0);
+  private maxNorm = 0;
 
   constructor(params: Partial<KNeighborsParams> = {}, _seed = 0) {
     this.params = { ...KNEIGHBORS_DEFAULTS, ...params };
@@ -91,6 +96,26 @@ export class KNeighborsClassifier {
     }
     this.packed = packed;
     this.norms = norms;
+    const cuts = checkpoints(d);
+    const checks = cuts.length - 1;
+    const prefix = new Float64Array(panels * checks * PANEL).fill(Infinity);
+    let maxNorm = 0;
+    for (let i = 0; i < n; i++) {
+      const p = Math.floor(i / PANEL);
+      const r = i % PANEL;
+      let sum = 0;
+      for (let j = 0, c = 0; c < checks; c++) {
+        for (; j < cuts[c]!; j++) {
+          const v = values[j * n + i]!;
+          sum += v * v;
+        }
+        prefix[(p * checks + c) * PANEL + r] = sum;
+      }
+      if (norms[i]! > maxNorm) maxNorm = norms[i]!;
+    }
+    this.cuts = cuts;
+    this.prefixNorms = prefix;
+    this.maxNorm = maxNorm;
   }
 
   /** Neighbours actually used: nNeighbors, or all the training rows when there are fewer. */
@@ -109,10 +134,14 @@ export class KNeighborsClassifier {
     const d = this.d;
     const keys = new Float64Array(nq * k).fill(Infinity);
     const indices = new Int32Array(nq * k).fill(-1);
-    // Queries in panels of 2, features interleaved, as the training rows.
+    // Queries in panels of 2, features interleaved, as the training rows; per query and
+    // checkpoint, the norm of its features from the checkpoint on plus a rounding slack.
     const qPanels = Math.ceil(nq / 2);
     const q = new Float64Array(qPanels * 2 * d);
     const qNorms = new Float64Array(qPanels * 2);
+    const cuts = this.cuts;
+    const checks = cuts.length - 1;
+    const qRest = new Float64Array(qPanels * checks * 2);
     for (let i = 0; i < nq; i++) {
       const base = (i >> 1) * 2 * d + (i & 1);
       let s = 0;
@@ -122,6 +151,17 @@ export class KNeighborsClassifier {
         s += v * v;
       }
       qNorms[i] = s;
+      // Far above the rounding of any key (about d * 2^-52 * (||q||^2 + ||t||^2)): a candidate is
+      // skipped only when it could not have entered the k best.
+      const slack = 1e-9 * (s + this.maxNorm);
+      let prefix = 0;
+      for (let j = 0, c = 0; c < checks; c++) {
+        for (; j < cuts[c]!; j++) {
+          const v = X.values[j * nq + i]!;
+          prefix += v * v;
+        }
+        qRest[((i >> 1) * checks + c) * 2 + (i & 1)] = s - prefix + slack;
+      }
     }
     const tPanels = this.norms.length / PANEL;
     const tBlock = Math.max(1, Math.floor(TRAIN_BLOCK_BYTES / (PANEL * 8 * Math.max(1, d))));
@@ -132,7 +172,7 @@ export class KNeighborsClassifier {
         const tEnd = Math.min(tPanels, tb + tBlock);
         for (let qp = qb; qp < qEnd; qp++) {
           const second = 2 * qp + 1 < nq;
-          this.sweep(q, qp, second, tb, tEnd, keys, indices, k);
+          this.sweep(q, qRest, qp, second, tb, tEnd, keys, indices, k);
         }
       }
     }
@@ -149,9 +189,16 @@ export class KNeighborsClassifier {
   /**
    * One query panel (rows 2qp and 2qp+1) against training panels [t0, t1): the hot loop. The
    * k-th best key of each query lives in a local; the buffers are touched only on an insert.
+   *
+   * At each checkpoint h the partial sums give a lower bound on a pair's key,
+   *   ||t||^2 - 2 q.t = ||q - t||^2 - ||q||^2 >= ||t_<h||^2 - 2 q_<h.t_<h - ||q_>=h||^2,
+   * and when it exceeds the k-th best of both queries for all 4 training rows the tile is
+   * abandoned. The sums that go on are the same sums in the same order, so the keys, and the
+   * neighbours found, are exactly those of the full computation.
    */
   private sweep(
     q: Float64Array,
+    qRest: Float64Array,
     qp: number,
     second: boolean,
     t0: number,
@@ -163,13 +210,17 @@ export class KNeighborsClassifier {
     const d = this.d;
     const packed = this.packed;
     const norms = this.norms;
+    const prefix = this.prefixNorms;
+    const cuts = this.cuts;
+    const checks = cuts.length - 1;
     const qo = qp * 2 * d;
+    const qr = qp * checks * 2;
     const row0 = 2 * qp;
     const row1 = row0 + 1;
     let worst0 = keys[row0 * k + k - 1]!;
     // A missing second query (odd count) never accepts anything.
     let worst1 = second ? keys[row1 * k + k - 1]! : -Infinity;
-    for (let p = t0; p < t1; p++) {
+    tiles: for (let p = t0; p < t1; p++) {
       let a00 = 0;
       let a01 = 0;
       let a02 = 0;
@@ -180,21 +231,44 @@ export class KNeighborsClassifier {
       let a13 = 0;
       let to = p * PANEL * d;
       let qi = qo;
-      for (let j = 0; j < d; j++, to += PANEL, qi += 2) {
-        const x0 = q[qi]!;
-        const x1 = q[qi + 1]!;
-        const t0v = packed[to]!;
-        const t1v = packed[to + 1]!;
-        const t2v = packed[to + 2]!;
-        const t3v = packed[to + 3]!;
-        a00 += x0 * t0v;
-        a01 += x0 * t1v;
-        a02 += x0 * t2v;
-        a03 += x0 * t3v;
-        a10 += x1 * t0v;
-        a11 += x1 * t1v;
-        a12 += x1 * t2v;
-        a13 += x1 * t3v;
+      let j = 0;
+      for (let c = 0; ; c++) {
+        const end = cuts[c]!;
+        for (; j < end; j++, to += PANEL, qi += 2) {
+          const x0 = q[qi]!;
+          const x1 = q[qi + 1]!;
+          const t0v = packed[to]!;
+          const t1v = packed[to + 1]!;
+          const t2v = packed[to + 2]!;
+          const t3v = packed[to + 3]!;
+          a00 += x0 * t0v;
+          a01 += x0 * t1v;
+          a02 += x0 * t2v;
+          a03 += x0 * t3v;
+          a10 += x1 * t0v;
+          a11 += x1 * t1v;
+          a12 += x1 * t2v;
+          a13 += x1 * t3v;
+        }
+        if (c === checks) break;
+        const po = (p * checks + c) * PANEL;
+        const m0 = prefix[po]!;
+        const m1 = prefix[po + 1]!;
+        const m2 = prefix[po + 2]!;
+        const m3 = prefix[po + 3]!;
+        const lim0 = worst0 + qRest[qr + c * 2]!;
+        const lim1 = worst1 + qRest[qr + c * 2 + 1]!;
+        if (!(
+          m0 - 2 * a00 <= lim0 ||
+          m1 - 2 * a01 <= lim0 ||
+          m2 - 2 * a02 <= lim0 ||
+          m3 - 2 * a03 <= lim0 ||
+          m0 - 2 * a10 <= lim1 ||
+          m1 - 2 * a11 <= lim1 ||
+          m2 - 2 * a12 <= lim1 ||
+          m3 - 2 * a13 <= lim1
+        ))
+          continue tiles;
       }
       const base = p * PANEL;
       const n0 = norms[base]!;
@@ -289,6 +363,18 @@ export class KNeighborsClassifier {
     if (this.classCount === 0) throw new Error('KNeighbors is not fitted');
     if (X.cols !== this.d) throw new Error(`model has ${this.d} features, data has ${X.cols}`);
   }
+}
+
+/**
+ * Where partial distances are checked: from about a third of the features on, every tenth of
+ * them (at least every 2). The last entry is d itself.
+ */
+function checkpoints(d: number): Int32Array {
+  const cuts: number[] = [];
+  const step = Math.max(2, Math.round(d / 10));
+  for (let h = Math.max(2, Math.round(0.3 * d)); h < d; h += step) cuts.push(h);
+  cuts.push(d);
+  return Int32Array.from(cuts);
 }
 
 /**

@@ -78,11 +78,7 @@ function maxAbs(a: Float64Array, n: number): number {
  * Minimises the objective from x (overwritten with the solution). All work buffers are allocated
  * once here: an iteration allocates nothing.
  */
-export function minimizeLbfgs(
-  objective: Objective,
-  x: Float64Array,
-  options: Partial<LbfgsOptions> = {},
-): LbfgsResult {
+export function minimizeLbfgs(objective: Objective, x: Float64Array, options: Partial<LbfgsOptions> = {}): LbfgsResult {
   const opt = { ...LBFGS_DEFAULTS, ...options };
   const n = x.length;
   const m = Math.max(1, opt.memory);

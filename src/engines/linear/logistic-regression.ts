@@ -11,7 +11,8 @@
 
 import type { Matrix } from '../../ml/matrix.js';
 import { decodeF64, decodeI32, encodeArray, type Encoded } from '../encode.js';
-import { minimizeLbfgs, type LbfgsStatus, type Objective } from './lbfgs.js';
+import { minimizeLbfgs, type LbfgsStatus } from './lbfgs.js';
+import { LogisticObjective } from './logistic-objective.js';
 
 export interface LogisticRegressionParams {
   /** Inverse of the L2 penalty strength (scikit-learn: 1). */
@@ -46,166 +47,6 @@ export interface LogisticRegressionJson {
 
 /** scipy's ftol default for L-BFGS-B, which scikit-learn leaves in place. */
 const SCIPY_FTOL = 2.220446049250313e-9;
-/** Rows per block: the block's columns are read twice (scores, then gradient) while in cache. */
-const BLOCK = 256;
-
-/**
- * The objective and its gradient over a column-major X. Parameters are one run of
- * `stride = features (+1 for the intercept)` values per weight vector. One pass over X per call:
- * for each block of rows, the scores Z = X W^T + b, the residuals R = P - Y, and X^T R added into
- * the gradient while the block is still in cache.
- */
-class LogisticObjective implements Objective {
-  private readonly z: Float64Array;
-  private readonly r: Float64Array;
-
-  constructor(
-    private readonly x: Float64Array,
-    private readonly n: number,
-    private readonly d: number,
-    /** Weight vectors: 1 is the binomial loss, more the multinomial one. */
-    private readonly vectors: number,
-    /** Binomial: 0/1 targets; multinomial: the index of the row's vector. */
-    private readonly target: Int32Array,
-    private readonly lambda: number,
-    private readonly intercept: boolean,
-  ) {
-    this.z = new Float64Array(vectors * BLOCK);
-    this.r = new Float64Array(vectors * BLOCK);
-  }
-
-  evaluate(w: Float64Array, grad: Float64Array): number {
-    const { x, n, d, vectors: K, target, z, r } = this;
-    const stride = this.intercept ? d + 1 : d;
-    grad.fill(0);
-    let loss = 0;
-    for (let i0 = 0; i0 < n; i0 += BLOCK) {
-      const b = Math.min(BLOCK, n - i0);
-      this.scores(w, stride, i0, b);
-      if (K === 1) {
-        for (let t = 0; t < b; t++) {
-          const v = z[t]!;
-          const e = Math.exp(-Math.abs(v));
-          const yv = target[i0 + t]!;
-          loss += Math.log1p(e) + (v > 0 ? v : 0) - yv * v;
-          r[t] = (v >= 0 ? 1 / (1 + e) : e / (1 + e)) - yv;
-        }
-      } else {
-        for (let t = 0; t < b; t++) {
-          let max = z[t]!;
-          for (let k = 1, o = BLOCK + t; k < K; k++, o += BLOCK) if (z[o]! > max) max = z[o]!;
-          let sum = 0;
-          for (let k = 0, o = t; k < K; k++, o += BLOCK) {
-            const e = Math.exp(z[o]! - max);
-            r[o] = e;
-            sum += e;
-          }
-          const yk = target[i0 + t]!;
-          loss += max + Math.log(sum) - z[yk * BLOCK + t]!;
-          const inv = 1 / sum;
-          for (let k = 0, o = t; k < K; k++, o += BLOCK) r[o]! *= inv;
-          r[yk * BLOCK + t]! -= 1;
-        }
-      }
-      this.gradient(grad, stride, i0, b);
-    }
-    const lambda = this.lambda;
-    let norm = 0;
-    for (let k = 0; k < K; k++) {
-      for (let j = 0, o = k * stride; j < d; j++, o++) {
-        const v = w[o]!;
-        norm += v * v;
-        grad[o]! += lambda * v;
-      }
-    }
-    return loss + 0.5 * lambda * norm;
-  }
-
-  /** z[k * BLOCK + t] = score of row i0 + t for vector k. */
-  private scores(w: Float64Array, stride: number, i0: number, b: number): void {
-    const { x, n, d, vectors: K, z } = this;
-    for (let k = 0; k < K; k++) {
-      const bias = this.intercept ? w[k * stride + d]! : 0;
-      z.fill(bias, k * BLOCK, k * BLOCK + b);
-    }
-    let j = 0;
-    // Four columns at a time: four products per score read and written.
-    for (; j + 4 <= d; j += 4) {
-      const c0 = j * n + i0;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      for (let k = 0; k < K; k++) {
-        const wo = k * stride + j;
-        const w0 = w[wo]!;
-        const w1 = w[wo + 1]!;
-        const w2 = w[wo + 2]!;
-        const w3 = w[wo + 3]!;
-        const zo = k * BLOCK;
-        for (let t = 0; t < b; t++) {
-          z[zo + t]! += x[c0 + t]! * w0 + x[c1 + t]! * w1 + x[c2 + t]! * w2 + x[c3 + t]! * w3;
-        }
-      }
-    }
-    for (; j < d; j++) {
-      const c0 = j * n + i0;
-      for (let k = 0; k < K; k++) {
-        const w0 = w[k * stride + j]!;
-        const zo = k * BLOCK;
-        for (let t = 0; t < b; t++) z[zo + t]! += x[c0 + t]! * w0;
-      }
-    }
-  }
-
-  /** grad[k * stride + j] += sum over the block of x[row, j] * r[k, row]. */
-  private gradient(grad: Float64Array, stride: number, i0: number, b: number): void {
-    const { x, n, d, vectors: K, r } = this;
-    let j = 0;
-    for (; j + 4 <= d; j += 4) {
-      const c0 = j * n + i0;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      for (let k = 0; k < K; k++) {
-        const ro = k * BLOCK;
-        let a0 = 0;
-        let a1 = 0;
-        let a2 = 0;
-        let a3 = 0;
-        for (let t = 0; t < b; t++) {
-          const rv = r[ro + t]!;
-          a0 += x[c0 + t]! * rv;
-          a1 += x[c1 + t]! * rv;
-          a2 += x[c2 + t]! * rv;
-          a3 += x[c3 + t]! * rv;
-        }
-        const go = k * stride + j;
-        grad[go]! += a0;
-        grad[go + 1]! += a1;
-        grad[go + 2]! += a2;
-        grad[go + 3]! += a3;
-      }
-    }
-    for (; j < d; j++) {
-      const c0 = j * n + i0;
-      for (let k = 0; k < K; k++) {
-        const ro = k * BLOCK;
-        let a0 = 0;
-        for (let t = 0; t < b; t++) a0 += x[c0 + t]! * r[ro + t]!;
-        grad[k * stride + j]! += a0;
-      }
-    }
-    if (this.intercept) {
-      for (let k = 0; k < K; k++) {
-        const ro = k * BLOCK;
-        let a0 = 0;
-        for (let t = 0; t < b; t++) a0 += r[ro + t]!;
-        grad[k * stride + d]! += a0;
-      }
-    }
-  }
-}
-
 export class LogisticRegressionClassifier {
   readonly params: LogisticRegressionParams;
   private classCount = 0;
@@ -401,8 +242,7 @@ export class LogisticRegressionClassifier {
 
   private check(X: Matrix): void {
     if (this.classCount === 0) throw new Error('LogisticRegression is not fitted');
-    if (X.cols !== this.features)
-      throw new Error(`model has ${this.features} features, data has ${X.cols}`);
+    if (X.cols !== this.features) throw new Error(`model has ${this.features} features, data has ${X.cols}`);
   }
 }
 
