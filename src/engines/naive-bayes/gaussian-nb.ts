@@ -166,10 +166,16 @@ export class GaussianNBClassifier {
     for (let i = 0, at = 0; i < X.rows; i++, at += K) {
       let max = -Infinity;
       for (let c = 0; c < K; c++) if (jll[at + c]! > max) max = jll[at + c]!;
+      // exp(jll - max) / sum rather than scikit-learn's exp(jll - logsumexp): the same value, but
+      // with likelihoods near -1e8 (variances near epsilon) the subtraction of the logsumexp
+      // leaves rows that sum to 1 only within 1e-8.
       let sum = 0;
-      for (let c = 0; c < K; c++) sum += Math.exp(jll[at + c]! - max);
-      const lse = Math.log(sum) + max;
-      for (let c = 0; c < K; c++) jll[at + c] = Math.exp(jll[at + c]! - lse);
+      for (let c = 0; c < K; c++) {
+        const e = Math.exp(jll[at + c]! - max);
+        jll[at + c] = e;
+        sum += e;
+      }
+      for (let c = 0; c < K; c++) jll[at + c]! /= sum;
     }
     return jll;
   }
@@ -224,7 +230,6 @@ export class GaussianNBClassifier {
 
   private check(X: Matrix): void {
     if (this.classCount === 0) throw new Error('GaussianNB is not fitted');
-    if (X.cols !== this.features)
-      throw new Error(`model has ${this.features} features, data has ${X.cols}`);
+    if (X.cols !== this.features) throw new Error(`model has ${this.features} features, data has ${X.cols}`);
   }
 }
