@@ -421,13 +421,17 @@ export class KNeighborsClassifier {
 }
 
 /**
- * Where partial distances are checked: from about a third of the features on, every tenth of
- * them (at least every 2). The last entry is d itself.
+ * Where partial distances are checked: after 45%, 65% and 85% of the features (the last entry is d
+ * itself). A check costs about half a feature's work; on standardized data the first already
+ * drops about half the tiles and the second nearly all; more or earlier checks cost more than they
+ * save (measured on synth-100000x20).
  */
 function checkpoints(d: number): Int32Array {
   const cuts: number[] = [];
-  const step = Math.max(2, Math.round(d / 10));
-  for (let h = Math.max(2, Math.round(0.3 * d)); h < d; h += step) cuts.push(h);
+  for (const f of [0.45, 0.65, 0.85]) {
+    const h = Math.round(f * d);
+    if (h >= 2 && h < d && h !== cuts[cuts.length - 1]) cuts.push(h);
+  }
   cuts.push(d);
   return Int32Array.from(cuts);
 }
