@@ -1,9 +1,42 @@
 // What every model file shares: `defineModel`, the one adapter that lets a model written for
 // plain `number[][]` rows (most npm libraries, and user modules) meet the typed contract, and the
 // guard against using an estimator before it is fitted.
+import pkg from '../../package.json' with { type: 'json' };
 import type { JsonObject } from '../json.js';
-import type { Estimator, ModelDefinition, RowEstimator, RowModelDefinition } from '../ml/estimator.js';
+import type { Estimator, Library, ModelContext, ModelDefinition, RowEstimator, RowModelDefinition } from '../ml/estimator.js';
 import { toRows, type Matrix } from '../ml/matrix.js';
+
+/** What a model trained by one of src/engines/ names as its library. */
+export const ENGINE: Library = { name: 'trainpool', version: pkg.version };
+
+/** An estimator of src/engines/: every one has this shape. */
+interface Engine {
+  fit(X: Matrix, y: Int32Array, classes: number): void;
+  predict(X: Matrix): Int32Array;
+  predictProba(X: Matrix): Float64Array;
+  toJSON(): unknown;
+}
+
+interface EngineClass<P> {
+  new (params: P, seed: number): Engine;
+  fromJSON(json: never): Engine;
+}
+
+/** The create/load half of a definition whose estimator is one of src/engines/. */
+export function fromEngine<P extends JsonObject>(Engine: EngineClass<P>) {
+  const wrap = (model: Engine, classes = 0): Estimator => ({
+    fit: (X, y) => model.fit(X, y, classes),
+    predict: (X) => model.predict(X),
+    predictProba: (X) => model.predictProba(X),
+    toJSON: () => model.toJSON(),
+  });
+  return {
+    input: 'matrix' as const,
+    probabilities: true,
+    create: (params: P, ctx: ModelContext) => wrap(new Engine(params, ctx.seed), ctx.classes),
+    load: (json: unknown) => wrap(Engine.fromJSON(json as never)),
+  };
+}
 
 /**
  * Erases a definition's parameter type so that definitions of different models share one list,

@@ -8,8 +8,11 @@
 import type { ModelDefinition } from '../ml/estimator.js';
 import decisionTree from './decision-tree.js';
 import knn from './knn.js';
+import knnMljs from './knn-mljs.js';
 import logisticRegression from './logistic-regression.js';
+import logisticRegressionMljs from './logistic-regression-mljs.js';
 import naiveBayes from './naive-bayes.js';
+import naiveBayesMljs from './naive-bayes-mljs.js';
 import randomForest from './random-forest.js';
 import svm from './svm.js';
 import svmMljs from './svm-mljs.js';
@@ -17,8 +20,11 @@ import svmMljs from './svm-mljs.js';
 export const builtinModels: readonly ModelDefinition[] = [
   decisionTree,
   knn,
+  knnMljs,
   logisticRegression,
+  logisticRegressionMljs,
   naiveBayes,
+  naiveBayesMljs,
   randomForest,
   svm,
   svmMljs,

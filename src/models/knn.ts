@@ -1,46 +1,23 @@
-import KNN from 'ml-knn';
-import mlKnn from 'ml-knn/package.json' with { type: 'json' };
 import { z } from 'zod';
-import type { RowEstimator } from '../ml/estimator.js';
-import { defineModel, fitted } from './adapter.js';
+import { KNeighborsClassifier, KNEIGHBORS_DEFAULTS, type KNeighborsParams } from '../engines/knn/knn.js';
+import { defineModel, ENGINE, fromEngine } from './adapter.js';
 
-const schema = z.strictObject({ k: z.number().int().positive() });
-type Params = z.infer<typeof schema>;
+const schema = z.strictObject({
+  nNeighbors: z.number().int().positive(),
+  /** 'distance': closer neighbours' votes weigh more (1 / distance). */
+  weights: z.enum(['uniform', 'distance']),
+}) satisfies z.ZodType<KNeighborsParams>;
 
-class KnnEstimator implements RowEstimator {
-  constructor(
-    private readonly params: Params,
-    private model?: KNN,
-  ) {}
-
-  fit(X: number[][], y: number[]): void {
-    // Fewer rows than k would make every prediction the overall majority.
-    this.model = new KNN(X, y, { k: Math.min(this.params.k, X.length) });
-  }
-
-  predict(X: number[][]): number[] {
-    return fitted(this.model, 'knn').predict(X);
-  }
-
-  toJSON(): unknown {
-    return { params: this.params, model: JSON.parse(JSON.stringify(fitted(this.model, 'knn'))) as unknown };
-  }
-}
-
-export default defineModel<Params>({
+export default defineModel<z.infer<typeof schema>>({
   id: 'knn',
-  description: 'k-nearest neighbours, Euclidean distance, k-d tree (ml-knn)',
-  library: { name: 'ml-knn', version: mlKnn.version },
-  params: { k: 5 },
+  description: 'k-nearest neighbours, Euclidean distance, exact blocked brute-force search',
+  library: ENGINE,
+  params: { ...KNEIGHBORS_DEFAULTS },
   schema,
-  grid: { k: [1, 3, 5, 7, 11, 15] },
+  grid: { nNeighbors: [1, 3, 5, 7, 11, 15], weights: ['uniform', 'distance'] },
   // Distances mix every feature's units: without scaling the widest feature decides alone.
   preprocess: 'standardize',
-  // Predicting dominates: every test row against every training row (the k-d tree saves little).
-  cost: ({ rows, features }) => rows * (rows / 4) * features * 2.6e-7,
-  create: (params) => new KnnEstimator(params),
-  load(json) {
-    const { params, model } = json as { params: Params; model: unknown };
-    return new KnnEstimator(params, KNN.load(model));
-  },
+  // Predicting dominates: every test row (about a quarter as many) against every training row.
+  cost: ({ rows, features }) => 1e-4 + rows * (rows / 4) * features * 1e-9,
+  ...fromEngine(KNeighborsClassifier),
 });

@@ -1,62 +1,30 @@
-import LogisticRegression from 'ml-logistic-regression';
-import mlLogisticRegression from 'ml-logistic-regression/package.json' with { type: 'json' };
-import { Matrix } from 'ml-matrix';
 import { z } from 'zod';
-import type { RowEstimator } from '../ml/estimator.js';
-import { defineModel, fitted } from './adapter.js';
+import {
+  LogisticRegressionClassifier,
+  LOGISTIC_REGRESSION_DEFAULTS,
+  type LogisticRegressionParams,
+} from '../engines/linear/logistic-regression.js';
+import { defineModel, ENGINE, fromEngine } from './adapter.js';
 
-const schema = z.strictObject({ numSteps: z.number().int().positive(), learningRate: z.number().positive() });
-type Params = z.infer<typeof schema>;
+const schema = z.strictObject({
+  /** Inverse of the L2 penalty's strength. */
+  C: z.number().positive(),
+  fitIntercept: z.boolean(),
+  maxIter: z.number().int().positive(),
+  tol: z.number().positive(),
+}) satisfies z.ZodType<LogisticRegressionParams>;
 
-// The library fits no intercept: a constant column gives it one.
-function withIntercept(X: number[][]): Matrix {
-  return new Matrix(X.map((row) => [...row, 1]));
-}
-
-class LogisticRegressionEstimator implements RowEstimator {
-  constructor(
-    private readonly params: Params,
-    private model?: LogisticRegression,
-  ) {}
-
-  fit(X: number[][], y: number[]): void {
-    // The library sums its gradient over rows; dividing the step by the row count makes
-    // `learningRate` mean the same thing whatever the size of the training part.
-    this.model = new LogisticRegression({
-      numSteps: this.params.numSteps,
-      learningRate: this.params.learningRate / Math.max(1, X.length),
-    });
-    this.model.train(withIntercept(X), Matrix.columnVector(y));
-  }
-
-  predict(X: number[][]): number[] {
-    return this.trained().predict(withIntercept(X));
-  }
-
-  toJSON(): unknown {
-    return { params: this.params, model: JSON.parse(JSON.stringify(this.trained())) as unknown };
-  }
-
-  private trained(): LogisticRegression {
-    return fitted(this.model, 'logistic-regression');
-  }
-}
-
-export default defineModel<Params>({
+export default defineModel<z.infer<typeof schema>>({
   id: 'logistic-regression',
-  description: 'Logistic regression, one-vs-rest, gradient descent with intercept (ml-logistic-regression)',
-  library: { name: 'ml-logistic-regression', version: mlLogisticRegression.version },
-  // On standardized features 200 steps of 5 converge (~25 ms on iris); the library's defaults,
-  // 50,000 steps of 5e-4, take ~5 s.
-  params: { numSteps: 200, learningRate: 5 },
+  description: 'Logistic regression, multinomial (softmax) with L2, fitted by L-BFGS',
+  library: ENGINE,
+  params: { ...LOGISTIC_REGRESSION_DEFAULTS },
   schema,
-  grid: { numSteps: [100, 200, 500], learningRate: [1, 2, 5] },
+  grid: { C: [0.01, 0.1, 1, 10, 100] },
+  // The penalty weighs every coefficient alike: features on one scale, as the optimum assumes.
   preprocess: 'standardize',
-  // ml-matrix operations over every row, for every step and every class (one-vs-rest).
-  cost: ({ rows, features, classes, params }) => params.numSteps * rows * (features + 1) * classes * 3.7e-7,
-  create: (params) => new LogisticRegressionEstimator(params),
-  load(json) {
-    const { params, model } = json as { params: Params; model: unknown };
-    return new LogisticRegressionEstimator(params, LogisticRegression.load(model));
-  },
+  // Up to maxIter evaluations, each two passes over rows x features x weight vectors.
+  cost: ({ rows, features, classes, params }) =>
+    1e-3 + (params.maxIter * rows * (features + 1) * (classes > 2 ? classes : 1) * 4) / 3e9,
+  ...fromEngine(LogisticRegressionClassifier),
 });

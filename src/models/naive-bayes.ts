@@ -1,91 +1,20 @@
-import { GaussianNB, type GaussianNBJson } from 'ml-naivebayes';
-import mlNaiveBayes from 'ml-naivebayes/package.json' with { type: 'json' };
 import { z } from 'zod';
-import type { RowEstimator } from '../ml/estimator.js';
-import { defineModel, fitted } from './adapter.js';
+import { GaussianNBClassifier, GAUSSIAN_NB_DEFAULTS, type GaussianNBParams } from '../engines/naive-bayes/gaussian-nb.js';
+import { defineModel, ENGINE, fromEngine } from './adapter.js';
 
 const schema = z.strictObject({
-  /** Share of the largest feature variance added to every variance, as scikit-learn's GaussianNB. */
+  /** Share of the largest feature variance added to every variance (keeps a constant feature defined). */
   varSmoothing: z.number().min(0),
-});
-type Params = z.infer<typeof schema>;
+}) satisfies z.ZodType<GaussianNBParams>;
 
-/**
- * The library divides by each class's feature std, so a feature constant within one class gives
- * Infinity and NaN scores. Adding a small share of the largest variance to every variance, as
- * scikit-learn does, keeps the model defined; it is applied to the library's own model JSON.
- */
-function smooth(json: GaussianNBJson, varSmoothing: number): GaussianNBJson {
-  const variance = (p: [number, number]) => -p[1] / 2;
-  const all = json.calculateProbabilities.flatMap(([, ...features]) => features.map(variance));
-  const epsilon = varSmoothing * Math.max(0, ...all.filter(Number.isFinite)) || varSmoothing;
-  return {
-    ...json,
-    calculateProbabilities: json.calculateProbabilities.map(([prior, ...features]) => [
-      prior,
-      ...features.map((p): [number, number] => {
-        const v = variance(p) + epsilon;
-        return [1 / (Math.sqrt(2 * Math.PI) * Math.sqrt(v)), -2 * v];
-      }),
-    ]),
-  };
-}
-
-class GaussianNaiveBayes implements RowEstimator {
-  constructor(
-    private readonly params: Params,
-    private model?: GaussianNB,
-  ) {}
-
-  fit(X: number[][], y: number[]): void {
-    const model = new GaussianNB();
-    model.train(X, y);
-    this.model = GaussianNB.load(smooth(model.toJSON(), this.params.varSmoothing));
-  }
-
-  /**
-   * Scores with the library's fitted means, variances and priors, but not its predict(): that
-   * reads only the first two features whatever the data (its loop bound is the length of a
-   * [coefficient, exponent] pair), multiplies probabilities until they underflow to 0, and throws
-   * whenever the row count equals features + 1. Here: log-likelihoods summed over every feature.
-   */
-  predict(X: number[][]): number[] {
-    const { means, calculateProbabilities } = fitted(this.model, 'naive-bayes').toJSON();
-    return X.map((row) => {
-      let best = 0;
-      let bestScore = -Infinity;
-      calculateProbabilities.forEach(([logPrior, ...features], c) => {
-        let score = logPrior;
-        features.forEach(([coefficient, exponent], j) => {
-          const d = (row[j] as number) - (means[c]![j] as number);
-          score += Math.log(coefficient) + (d * d) / exponent;
-        });
-        if (score > bestScore) {
-          bestScore = score;
-          best = c;
-        }
-      });
-      return best;
-    });
-  }
-
-  toJSON(): unknown {
-    return { params: this.params, model: fitted(this.model, 'naive-bayes').toJSON() };
-  }
-}
-
-export default defineModel<Params>({
+export default defineModel<z.infer<typeof schema>>({
   id: 'naive-bayes',
-  description: 'Gaussian naive Bayes (ml-naivebayes), with variance smoothing',
-  library: { name: 'ml-naivebayes', version: mlNaiveBayes.version },
-  params: { varSmoothing: 1e-9 },
+  description: 'Gaussian naive Bayes with variance smoothing',
+  library: ENGINE,
+  params: { ...GAUSSIAN_NB_DEFAULTS },
   schema,
   grid: { varSmoothing: [1e-9, 1e-6, 1e-3, 1e-1] },
   preprocess: 'none',
-  cost: ({ rows, features, classes }) => rows * features * classes * 1e-7,
-  create: (params) => new GaussianNaiveBayes(params),
-  load(json) {
-    const { params, model } = json as { params: Params; model: GaussianNBJson };
-    return new GaussianNaiveBayes(params, GaussianNB.load(model));
-  },
+  cost: ({ rows, features, classes }) => 1e-4 + rows * features * classes * 2e-9,
+  ...fromEngine(GaussianNBClassifier),
 });

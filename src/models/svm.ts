@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import pkg from '../../package.json' with { type: 'json' };
-import { SvcClassifier, SVC_DEFAULTS, type SvcJson, type SvcParams } from '../engines/svm/svc.js';
-import type { Estimator } from '../ml/estimator.js';
-import { defineModel } from './adapter.js';
+import { SvcClassifier, SVC_DEFAULTS, type SvcParams } from '../engines/svm/svc.js';
+import { defineModel, ENGINE, fromEngine } from './adapter.js';
 
 const schema = z.strictObject({
   C: z.number().positive(),
@@ -17,28 +15,17 @@ const schema = z.strictObject({
   /** Iterations per binary problem; null: libsvm's cap. */
   maxIter: z.number().int().positive().nullable(),
 }) satisfies z.ZodType<SvcParams>;
-type Params = z.infer<typeof schema>;
 
-const estimator = (model: SvcClassifier, classes = 0): Estimator => ({
-  fit: (X, y) => model.fit(X, y, classes),
-  predict: (X) => model.predict(X),
-  predictProba: (X) => model.predictProba(X),
-  toJSON: () => model.toJSON(),
-});
-
-export default defineModel<Params>({
+export default defineModel<z.infer<typeof schema>>({
   id: 'svm',
-  description: 'Support vector machine, RBF kernel, one-vs-one, libsvm\'s SMO (second-order working set, kernel cache, shrinking)',
-  library: { name: 'trainpool', version: pkg.version },
+  description: "Support vector machine, RBF kernel, one-vs-one, libsvm's SMO (second-order working set, kernel cache, shrinking)",
+  library: ENGINE,
   params: { ...SVC_DEFAULTS },
   schema,
   grid: { C: [0.1, 1, 10], gamma: ['scale', 0.01, 0.1] },
   // The kernel needs comparable units: with raw features the widest decides every distance.
   preprocess: 'standardize',
-  probabilities: true,
-  input: 'matrix',
   // SMO touches kernel rows of every pair of rows it optimises: about quadratic in the rows.
   cost: ({ rows, features, params }) => 1e-3 + rows * rows * features * 6e-10 * (params.probability ? 6 : 1),
-  create: (params, ctx) => estimator(new SvcClassifier(params, ctx.seed), ctx.classes),
-  load: (json) => estimator(SvcClassifier.fromJSON(json as SvcJson)),
+  ...fromEngine(SvcClassifier),
 });

@@ -6,7 +6,8 @@ import { readCsv } from '../data/csv.js';
 import { UsageError } from '../errors.js';
 import { gatherRows } from '../ml/matrix.js';
 import { applyScaler, type Scaler } from '../ml/preprocess.js';
-import { createRegistry } from '../models/registry.js';
+import type { Library, ModelDefinition } from '../ml/estimator.js';
+import { createRegistry, type Registry } from '../models/registry.js';
 import { resolveRun } from './read.js';
 
 export interface PredictOptions extends Record<string, unknown> {
@@ -21,8 +22,29 @@ export interface PredictOptions extends Record<string, unknown> {
 /** What `models/<id>.json` holds (written by src/task.ts). */
 interface SavedModel {
   modelId: string;
+  /** Absent in files of trainpool 0.1.0. */
+  library?: Library;
   scaler: Scaler;
   estimator: unknown;
+}
+
+/**
+ * The definition that can load a saved model: the one of its id, trained by the library the file
+ * names. A file that names none comes from trainpool 0.1.0, whose built-in models were the ml.js
+ * adapters now registered as `<id>-mljs`.
+ */
+function loaderOf(registry: Registry, saved: SavedModel): ModelDefinition {
+  const legacy = saved.library === undefined ? registry.get(`${saved.modelId}-mljs`) : undefined;
+  const definition = legacy ?? registry.get(saved.modelId);
+  if (!definition)
+    throw new UsageError(
+      `model "${saved.modelId}" is not registered; if it came from a --model-module, pass the same module to predict`,
+    );
+  if (saved.library && saved.library.name !== definition.library.name)
+    throw new UsageError(
+      `model "${saved.modelId}" was trained by ${saved.library.name} ${saved.library.version}, but this trainpool's "${saved.modelId}" is ${definition.library.name}; use the trainpool (or --model-module) it was trained with`,
+    );
+  return definition;
 }
 
 const BATCH_ROWS = 8192;
@@ -69,12 +91,7 @@ export async function predict(options: PredictOptions): Promise<number> {
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     }),
   ]);
-  const definition = registry.get(savedModel.modelId);
-  if (!definition) {
-    throw new UsageError(
-      `model "${savedModel.modelId}" is not registered; if it came from a --model-module, pass the same module to predict`,
-    );
-  }
+  const definition = loaderOf(registry, savedModel);
   const { dataset } = table;
   if (dataset.cols !== report.dataset.features) {
     throw new Error(`predict: read ${dataset.cols} features where the run trained on ${report.dataset.features}`);
