@@ -73,7 +73,7 @@ const section: BenchSection = {
       ctx.log(`  piscina ${piscinaMs.toFixed(3)} ms/task, bullmq ${bullmqMs.toFixed(3)} ms/task`);
       ctx.log(`  bullmq / piscina: ${(bullmqMs / piscinaMs).toFixed(1)}x`);
 
-      const plan = cvWorkload(ctx.quick);
+      const plan = await cvWorkload(ctx.quick);
       const described = `5-fold CV of ${plan.models.map((d) => d.id).join(', ')} (the cv section's parameters) on ${plan.dataset.rows} x ${plan.dataset.cols}`;
       ctx.log(`CV workload (${described}): worker processes of 1 thread each`);
       const local1 = await withExecutor(new PiscinaExecutor({ threads: 1 }), (e) => workloadSeconds(plan, e));

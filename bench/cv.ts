@@ -1,9 +1,12 @@
-// Issue 3's parallel bars: speed-up of a fixed CV workload at one thread per core against one
-// thread, and the pool's per-task dispatch overhead (a no-op task's round trip).
+// Parallel speed-up of a fixed CV workload (every default model at its defaults, 5-fold CV on
+// scikit-learn's digits) at one thread per core against one thread, and the pool's per-task
+// dispatch overhead (a no-op task's round trip).
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { ModelDefinition } from '../src/ml/estimator.js';
+import { loadDataset, resolveDatasetSpec } from '../src/data/load.js';
 import { builtinModels } from '../src/models/index.js';
+import { projectRoot } from '../src/paths.js';
+import { join } from 'node:path';
 import { PiscinaExecutor, workerPath } from '../src/execution/piscina.js';
 import { evaluateModel } from '../src/train/evaluate-model.js';
 import type { RunPlan } from '../src/train/plan.js';
@@ -12,25 +15,20 @@ import { stratifiedKFold } from '../src/ml/split.js';
 import { median } from '../src/ml/stats.js';
 import type { Task, TaskResult } from '../src/execution/protocol.js';
 import type { BenchSection } from './section.js';
-import { syntheticDataset } from './synthetic.js';
 
-// ml-cart's split search is quadratic in the rows of a node, so trees are kept shallow and narrow
-// here: a digits-sized forest at the defaults takes ~15 s per tree.
-export const WORKLOAD: Record<string, ModelDefinition['params']> = {
-  'logistic-regression': { numSteps: 50, learningRate: 5 },
-  'random-forest': { nEstimators: 2, maxFeatures: 0.1, minNumSamples: 3, maxDepth: 4 },
-  svm: { C: 1, gamma: 'auto', tol: 1e-3, maxPasses: 5, maxIterations: 10000 },
-};
-
-/** The fixed workload: 5-fold CV of three models on digits-sized data (also the bullmq section's). */
-export function cvWorkload(quick: boolean): RunPlan {
-  const dataset = quick ? syntheticDataset(600, 64) : syntheticDataset();
-  const rows = Array.from({ length: dataset.rows }, (_, i) => i);
+/**
+ * The fixed workload: 5-fold CV of every default model, at its defaults, on scikit-learn's digits
+ * (1797 x 64, 10 classes), or on a fifth of it with `quick`. Also the bullmq section's.
+ */
+export async function cvWorkload(quick: boolean): Promise<RunPlan> {
+  const csv = join(projectRoot, 'test/fixtures/sklearn/digits.csv');
+  const full = (await loadDataset(resolveDatasetSpec(csv), { missing: 'error' })).dataset;
+  const rows = Array.from({ length: quick ? 360 : full.rows }, (_, i) => i);
   return {
-    dataset,
+    dataset: full,
     split: { train: rows, test: [] },
-    folds: stratifiedKFold(dataset.labels, rows, dataset.classNames, 5, 42),
-    models: builtinModels.filter((d) => d.id in WORKLOAD).map((d) => ({ ...d, params: WORKLOAD[d.id]! })),
+    folds: stratifiedKFold(full.labels, rows, full.classNames, 5, 42),
+    models: builtinModels.filter((d) => d.default !== false),
     seed: 42,
     tune: false,
     modules: [],
@@ -64,9 +62,9 @@ async function roundTrips(run: () => Promise<unknown>, n: number): Promise<numbe
 
 export const section: BenchSection = {
   id: 'cv',
-  title: 'Parallel CV: 3 models x 5 folds on digits-sized data (1797 x 64, 10 classes), and dispatch overhead',
+  title: 'Parallel CV: every default model x 5 folds on digits (1797 x 64, 10 classes), and dispatch overhead',
   async run({ log, quick }) {
-    const plan = cvWorkload(quick);
+    const plan = await cvWorkload(quick);
     const dataset = plan.dataset;
     const cores = availableParallelism();
     log(`workload: ${plan.models.map((d) => `${d.id} ${JSON.stringify(d.params)}`).join('; ')}`);
@@ -109,7 +107,7 @@ export const section: BenchSection = {
     );
     return {
       dataset: { rows: dataset.rows, features: dataset.cols, classes: dataset.classNames.length },
-      workload: WORKLOAD,
+      workload: plan.models.map((d) => d.id),
       cores,
       wallS: { threads1: walls[1], [`threads${cores}`]: walls[cores] },
       speedup,

@@ -25,3 +25,40 @@ export function syntheticDataset(rows = 1797, cols = 64, classes = 10, seed = 7)
   const parts = { featureNames, classNames, features, labels };
   return { name: `synthetic-${rows}x${cols}`, source: 'generated', rows, cols, ...parts, sha256: hashDataset(parts) };
 }
+
+/**
+ * A continuous classification set in the manner of scikit-learn's make_classification: each class
+ * has two Gaussian clusters centred on random vertices of a hypercube in 10 informative features,
+ * 5 features are fixed random mixtures of those, the rest is noise. Seeded, generated, never stored.
+ */
+export function syntheticClassification(rows: number, cols = 20, classes = 3, seed = 11): Dataset {
+  const random = createRandom(seed);
+  const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const informative = Math.min(10, cols);
+  const redundant = Math.min(5, cols - informative);
+  const clusters = Array.from({ length: classes * 2 }, () =>
+    Array.from({ length: informative }, () => (random() < 0.5 ? -1 : 1)),
+  );
+  const mixing = Array.from({ length: redundant }, () => Array.from({ length: informative }, () => gaussian() / 2));
+  const features = sharedFloat64(rows * cols);
+  const labels = sharedInt32(rows);
+  const point = new Float64Array(informative);
+  for (let i = 0; i < rows; i++) {
+    const c = i % classes;
+    labels[i] = c;
+    const centre = clusters[c * 2 + Math.floor(random() * 2)]!;
+    for (let j = 0; j < informative; j++) point[j] = centre[j]! + gaussian();
+    const row = i * cols;
+    for (let j = 0; j < informative; j++) features[row + j] = point[j]!;
+    for (let r = 0; r < redundant; r++) {
+      let sum = 0;
+      for (let j = 0; j < informative; j++) sum += mixing[r]![j]! * point[j]!;
+      features[row + informative + r] = sum;
+    }
+    for (let j = informative + redundant; j < cols; j++) features[row + j] = gaussian();
+  }
+  const featureNames = Array.from({ length: cols }, (_, j) => `f${j}`);
+  const classNames = Array.from({ length: classes }, (_, c) => `c${c}`);
+  const parts = { featureNames, classNames, features, labels };
+  return { name: `classification-${rows}x${cols}`, source: 'generated', rows, cols, ...parts, sha256: hashDataset(parts) };
+}

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../results/write.js';
 const sections: Record<string, () => Promise<BenchSection>> = {
   startup: async () => (await import('../../bench/startup.js')).section,
   cv: async () => (await import('../../bench/cv.js')).section,
+  models: async () => (await import('../../bench/models.js')).default,
   soak: async () => (await import('../../bench/soak.js')).default,
   'csv-inspect': async () => (await import('../../bench/csv-inspect.js')).default,
   'csv-parsers': async () => (await import('../../bench/csv-parsers.js')).default,
