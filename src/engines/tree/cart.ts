@@ -62,6 +62,15 @@ export class ClassTreeGrower {
   private stTotals: Int32Array;
 
   private readonly scratch: Int32Array;
+  /** The bins a scratch histogram fills, as a bitmap, and then as an ascending list. */
+  private readonly occupiedBits: Int32Array;
+  private readonly occupied: Int32Array;
+  /**
+   * Below this many rows a node's split search builds each feature's histogram on its own (a
+   * pass over its rows and its few occupied bins) rather than keep a histogram of every feature,
+   * whose subtraction and scan cost every bin of every feature, occupied or not.
+   */
+  private readonly histMinRows: number;
   private readonly histograms: Int32Array[] = [];
   private readonly freeHistograms: number[] = [];
 
@@ -77,6 +86,8 @@ export class ClassTreeGrower {
   private bestRows = 0;
 
   private weights: Int32Array;
+  /** All weights 1: the passes over rows skip reading them. */
+  private unit = true;
   private settings: CartSettings = {
     entropy: false,
     random: false,
@@ -104,6 +115,9 @@ export class ClassTreeGrower {
     this.features = new Int32Array(this.F);
     this.stTotals = new Int32Array(this.stackCap * classes);
     this.scratch = new Int32Array(Math.max(1, data.maxBinCount) * this.K);
+    this.occupiedBits = new Int32Array(Math.ceil(Math.max(1, data.maxBinCount) / 32));
+    this.occupied = new Int32Array(Math.max(1, data.maxBinCount));
+    this.histMinRows = Math.ceil(((data.binOffset[this.F]! / Math.max(1, this.F)) * this.K) / 2);
     this.totals = new Int32Array(classes);
     this.leftCounts = new Int32Array(classes);
     this.bestLeft = new Int32Array(classes);
@@ -117,6 +131,7 @@ export class ClassTreeGrower {
   grow(weights: Int32Array | null, settings: CartSettings, random: () => number, out: EnsembleBuilder): void {
     const { n, F, C, samples, features, totals } = this;
     this.weights = weights ?? this.weights.fill(1);
+    this.unit = weights === null;
     this.settings = settings;
     this.random = random;
     if (settings.entropy) {
@@ -162,12 +177,12 @@ export class ClassTreeGrower {
         if (settings.random) {
           this.gather(start, end);
           constants = this.splitRandom(start, end, known);
-        } else if (useHistograms) {
-          if (hist < 0) {
-            hist = this.takeHistogram();
-            this.gather(start, end);
-            this.buildAll(this.histograms[hist]!, start, end, known);
-          }
+        } else if (hist >= 0) {
+          constants = this.splitBest(this.histograms[hist]!, start, end, known);
+        } else if (useHistograms && end - start >= this.histMinRows) {
+          hist = this.takeHistogram();
+          this.gather(start, end);
+          this.buildAll(this.histograms[hist]!, start, end, known);
           constants = this.splitBest(this.histograms[hist]!, start, end, known);
         } else {
           this.gather(start, end);
@@ -191,8 +206,10 @@ export class ClassTreeGrower {
         let leftHist = -1;
         let rightHist = -1;
         if (hist >= 0) {
+          // Children too small for a histogram to pay (see histMinRows) go without one.
           const leftSmaller = mid - start <= end - mid;
-          const largerLeaf = leftSmaller ? rightLeaf : leftLeaf;
+          const smallRows = leftSmaller ? mid - start : end - mid;
+          const largerLeaf = (leftSmaller ? rightLeaf : leftLeaf) || end - start - smallRows < this.histMinRows;
           if (!largerLeaf) {
             const small = this.takeHistogram();
             const buffer = this.histograms[small]!;
@@ -204,7 +221,7 @@ export class ClassTreeGrower {
               this.buildAll(buffer, mid, end, constants);
             }
             this.subtract(this.histograms[hist]!, buffer, constants);
-            const smallerLeaf = leftSmaller ? leftLeaf : rightLeaf;
+            const smallerLeaf = (leftSmaller ? leftLeaf : rightLeaf) || smallRows < this.histMinRows;
             const keptSmall = smallerLeaf ? -1 : small;
             if (smallerLeaf) this.freeHistograms.push(small);
             if (leftSmaller) {
@@ -316,6 +333,10 @@ export class ClassTreeGrower {
   private gather(start: number, end: number): void {
     const { samples, y, nodeY, nodeW } = this;
     const w = this.weights;
+    if (this.unit) {
+      for (let p = start, k = 0; p < end; p++, k++) nodeY[k] = y[samples[p]!]!;
+      return;
+    }
     for (let p = start, k = 0; p < end; p++, k++) {
       const s = samples[p]!;
       nodeY[k] = y[s]!;
@@ -328,6 +349,14 @@ export class ClassTreeGrower {
     const { samples, nodeY, nodeW, K } = this;
     const bins = this.data.bins;
     const col = f * this.n;
+    if (this.unit) {
+      for (let p = start, k = 0; p < end; p++, k++) {
+        const h = base + bins[col + samples[p]!]! * K;
+        hist[h]!++;
+        hist[h + 1 + nodeY[k]!]!++;
+      }
+      return;
+    }
     for (let p = start, k = 0; p < end; p++, k++) {
       const h = base + bins[col + samples[p]!]! * K;
       hist[h]!++;
@@ -363,12 +392,20 @@ export class ClassTreeGrower {
       const j = lo + Math.floor(random() * (hi - lo));
       const f = features[j]!;
       let occupied: number;
-      if (hist) occupied = this.scan(hist, offsets[f]! * K, f, start, end);
-      else {
+      if (hist) {
+        const base = offsets[f]! * K;
+        occupied = this.listOccupied(hist, base, counts[f]!);
+        if (occupied > 1) this.scan(hist, base, f, end - start, occupied);
+      } else {
         const scratch = this.scratch;
-        this.buildFeature(scratch, 0, f, start, end);
-        occupied = this.scan(scratch, 0, f, start, end);
-        scratch.fill(0, 0, counts[f]! * K);
+        this.buildScratch(f, start, end);
+        occupied = this.takeOccupied();
+        if (occupied > 1) this.scan(scratch, 0, f, end - start, occupied);
+        if (occupied * 4 >= counts[f]!) scratch.fill(0, 0, counts[f]! * K);
+        else {
+          const list = this.occupied;
+          for (let i = 0; i < occupied; i++) for (let h = list[i]! * K, e = h + K; h < e; h++) scratch[h] = 0;
+        }
       }
       if (occupied <= 1) {
         features[j] = features[lo]!;
@@ -382,14 +419,12 @@ export class ClassTreeGrower {
     return lo;
   }
 
-  /** Scans one feature's histogram for the best cut; returns how many of its bins hold rows. */
-  private scan(hist: Int32Array, base: number, f: number, start: number, end: number): number {
-    const { C, K, totals, leftCounts } = this;
-    const rows = end - start;
+  /** Scans the occupied bins (the first `count` of `occupied`) of one feature's histogram. */
+  private scan(hist: Int32Array, base: number, f: number, rows: number, count: number): void {
+    const { C, K, totals, leftCounts, occupied } = this;
     const minLeaf = this.settings.minSamplesLeaf;
     const entropy = this.settings.entropy;
     const xlogx = this.xlogx;
-    const nb = this.data.binCount[f]!;
     let total = 0;
     let sqLeft = 0;
     let sqRight = 0;
@@ -405,12 +440,10 @@ export class ClassTreeGrower {
     let rowsLeft = 0;
     let wLeft = 0;
     let prev = -1;
-    let occupied = 0;
-    for (let b = 0; b < nb; b++) {
+    for (let i = 0; i < count; i++) {
+      const b = occupied[i]!;
       const h = base + b * K;
       const binRows = hist[h]!;
-      if (binRows === 0) continue;
-      occupied++;
       if (prev >= 0) {
         if (rows - rowsLeft < minLeaf) break;
         if (rowsLeft >= minLeaf) {
@@ -447,8 +480,57 @@ export class ClassTreeGrower {
       rowsLeft += binRows;
       prev = b;
     }
-    // The break above comes only after a second occupied bin: "at most one" is always exact.
-    return occupied;
+  }
+
+  /** Lists the bins of a histogram that hold rows, ascending; returns how many. */
+  private listOccupied(hist: Int32Array, base: number, bins: number): number {
+    const { K, occupied } = this;
+    let count = 0;
+    for (let b = 0; b < bins; b++) if (hist[base + b * K] !== 0) occupied[count++] = b;
+    return count;
+  }
+
+  /** Lists (ascending) and clears the bins buildScratch marked; returns how many. */
+  private takeOccupied(): number {
+    const { occupiedBits, occupied } = this;
+    let count = 0;
+    for (let word = 0; word < occupiedBits.length; word++) {
+      let bits = occupiedBits[word]!;
+      occupiedBits[word] = 0;
+      while (bits !== 0) {
+        const lowest = bits & -bits;
+        occupied[count++] = (word << 5) + 31 - Math.clz32(lowest);
+        bits ^= lowest;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Feature f's histogram over samples[start..end] into the scratch buffer, marking the bins it
+   * fills, so that a small node costs its rows and its occupied bins, not every bin.
+   */
+  private buildScratch(f: number, start: number, end: number): void {
+    const { samples, nodeY, nodeW, K, scratch, occupiedBits } = this;
+    const bins = this.data.bins;
+    const col = f * this.n;
+    if (this.unit) {
+      for (let p = start, k = 0; p < end; p++, k++) {
+        const b = bins[col + samples[p]!]!;
+        const h = b * K;
+        scratch[h]!++;
+        scratch[h + 1 + nodeY[k]!]!++;
+        occupiedBits[b >>> 5]! |= 1 << (b & 31);
+      }
+      return;
+    }
+    for (let p = start, k = 0; p < end; p++, k++) {
+      const b = bins[col + samples[p]!]!;
+      const h = b * K;
+      scratch[h]!++;
+      scratch[h + 1 + nodeY[k]!]! += nodeW[k]!;
+      occupiedBits[b >>> 5]! |= 1 << (b & 31);
+    }
   }
 
   /**
@@ -527,10 +609,18 @@ export class ClassTreeGrower {
       // Branch-free: a random cut makes "goes left" a coin toss the CPU cannot predict.
       leftCounts.fill(0);
       let rowsRight = 0;
-      for (let k = 0; k < rows; k++) {
-        const right = (cut - nodeBins[k]!) >>> 31;
-        leftCounts[nodeY[k]!]! += nodeW[k]! & (right - 1);
-        rowsRight += right;
+      if (this.unit) {
+        for (let k = 0; k < rows; k++) {
+          const right = (cut - nodeBins[k]!) >>> 31;
+          leftCounts[nodeY[k]!]! += 1 - right;
+          rowsRight += right;
+        }
+      } else {
+        for (let k = 0; k < rows; k++) {
+          const right = (cut - nodeBins[k]!) >>> 31;
+          leftCounts[nodeY[k]!]! += nodeW[k]! & (right - 1);
+          rowsRight += right;
+        }
       }
       const rowsLeft = rows - rowsRight;
       if (rowsLeft < minLeaf || rows - rowsLeft < minLeaf) continue;
