@@ -45,6 +45,14 @@ describe('binning', () => {
     expect(Array.from(b.hi)).toEqual([1, 2, 3, 7]);
   });
 
+  it('bins small integers and other values alike', () => {
+    const values = [2, 0.5, 2, -1, 1024, 1023, -0, 0, 1023, 7];
+    const b = binFeatures(fromRows(values.map((v) => [v])), 255);
+    // -0 and 0 are one value (one bin), whichever of them came first.
+    expect(Array.from(b.lo, (v) => v + 0)).toEqual([-1, 0, 0.5, 2, 7, 1023, 1024]);
+    expect(Array.from(b.bins)).toEqual([3, 2, 3, 0, 6, 5, 1, 1, 5, 4]);
+  });
+
   it('puts every value inside its bin and about equal rows in quantile bins', () => {
     const random = createRandom(1);
     const data = Array.from({ length: 5000 }, () => [random() ** 3, Math.floor(random() * 4)]);

@@ -83,6 +83,8 @@ class Scratch {
   readonly ids: Uint8Array;
   readonly rank: Uint8Array;
   readonly bucketFirst = new Int32Array(BUCKETS + 1);
+  /** Provisional bin of each small non-negative integer value seen, -1 if unseen. */
+  readonly smallIds = new Int16Array(SMALL_INTS);
   constructor(n: number, maxBins: number) {
     this.sorted = new Float64Array(n);
     this.distinct = new Float64Array(maxBins);
@@ -92,6 +94,8 @@ class Scratch {
 }
 
 const BUCKETS = 2048;
+/** Values 0..SMALL_INTS-1 that are integers (pixels, counts, codes) skip the search. */
+const SMALL_INTS = 1024;
 
 /**
  * One bin per distinct value, if there are at most maxBins of them: one pass that keeps the
@@ -108,10 +112,16 @@ function exactBins(
   hi: Float64Array,
   off: number,
 ): number {
-  const { distinct, ids, rank } = scratch;
+  const { distinct, ids, rank, smallIds } = scratch;
+  smallIds.fill(-1);
   let d = 0;
   for (let i = 0; i < column.length; i++) {
     const v = column[i]!;
+    const small = v >= 0 && v < SMALL_INTS && (v | 0) === v;
+    if (small && smallIds[v]! >= 0) {
+      target[i] = smallIds[v]!;
+      continue;
+    }
     if (v !== v) return 0;
     let a = 0;
     let b = d;
@@ -132,6 +142,7 @@ function exactBins(
     distinct[a] = v;
     ids[a] = d;
     target[i] = d;
+    if (small) smallIds[v] = d;
     d++;
   }
   for (let k = 0; k < d; k++) {

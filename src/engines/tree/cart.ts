@@ -86,6 +86,7 @@ export class ClassTreeGrower {
   private bestRows = 0;
 
   private weights: Int32Array;
+  private readonly ones: Int32Array;
   /** All weights 1: the passes over rows skip reading them. */
   private unit = true;
   private settings: CartSettings = {
@@ -121,7 +122,8 @@ export class ClassTreeGrower {
     this.totals = new Int32Array(classes);
     this.leftCounts = new Int32Array(classes);
     this.bestLeft = new Int32Array(classes);
-    this.weights = new Int32Array(this.n).fill(1);
+    this.ones = new Int32Array(this.n).fill(1);
+    this.weights = this.ones;
   }
 
   /**
@@ -130,7 +132,7 @@ export class ClassTreeGrower {
    */
   grow(weights: Int32Array | null, settings: CartSettings, random: () => number, out: EnsembleBuilder): void {
     const { n, F, C, samples, features, totals } = this;
-    this.weights = weights ?? this.weights.fill(1);
+    this.weights = weights ?? this.ones;
     this.unit = weights === null;
     this.settings = settings;
     this.random = random;

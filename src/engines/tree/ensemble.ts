@@ -69,9 +69,18 @@ export class TreeEnsemble {
 
   /** The deepest root-to-leaf path of tree `t`, in edges. */
   depth(t: number): number {
-    const walk = (node: number): number =>
-      node < 0 ? 0 : 1 + Math.max(walk(this.left[node]!), walk(this.right[node]!));
-    return walk(this.roots[t]!);
+    const nodes: number[] = [this.roots[t]!];
+    const depths: number[] = [0];
+    let deepest = 0;
+    while (nodes.length > 0) {
+      const node = nodes.pop()!;
+      const d = depths.pop()!;
+      if (d > deepest) deepest = d;
+      if (node < 0) continue;
+      nodes.push(this.left[node]!, this.right[node]!);
+      depths.push(d + 1, d + 1);
+    }
+    return deepest;
   }
 
   toJSON(): EnsembleJson {
