@@ -143,6 +143,21 @@ describe('DecisionTreeClassifier', () => {
     }
   });
 
+  it('grows scikit-learn 1.2 trees on digits, whose features turn constant in whole subtrees', () => {
+    // DecisionTreeClassifier(random_state=s).fit(digits), s in 0..19: 335 or 337 nodes (ties
+    // broken differently), depth 15, root on pixel 36 at 0.5.
+    const { X, y, classes } = fixture('digits');
+    for (const seed of [0, 1, 2, 3]) {
+      const model = new DecisionTreeClassifier({}, seed);
+      model.fit(X, y, classes);
+      const tree = model.ensemble;
+      expect([335, 337]).toContain(2 * tree.feature.length + 1);
+      expect(tree.depth(0)).toBe(15);
+      expect(tree.feature[0]).toBe(36);
+      expect(Array.from(model.predict(X))).toEqual(Array.from(y));
+    }
+  });
+
   it('is deterministic and its JSON predicts bit-identically', () => {
     const { X, y } = blobs(300, 5, 3, 7);
     const a = new DecisionTreeClassifier({ maxFeatures: 2 }, 11);

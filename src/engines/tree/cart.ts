@@ -1,9 +1,9 @@
 // Grows the classification trees (decision tree, random forest, extra trees) on binned features,
 // depth first like scikit-learn's DepthFirstTreeBuilder, with its node rules: a node is a leaf
 // when it holds fewer than minSamplesSplit rows, fewer than 2 * minSamplesLeaf, is pure, or sits
-// at maxDepth; features are drawn without replacement at every node until maxFeatures of them
-// that are not constant in the node were tried (constant ones do not count, and a feature found
-// constant stays known as constant in the node's subtree, never drawn again there).
+// at maxDepth; features are drawn afresh at every node, as scikit-learn's splitters draw them
+// (see nextFeature), and a feature found constant in a node is known to be constant in its
+// whole subtree, where drawing it costs a draw but no pass over the rows.
 //
 // Rows carry integer weights (1, or a bootstrap's draw counts); rows of weight 0 are left out,
 // and the row counts that minSamplesLeaf and minSamplesSplit look at count distinct rows, as in
@@ -47,6 +47,7 @@ export class ClassTreeGrower {
   private readonly nodeBins: Uint8Array;
   private readonly rightRows: Int32Array;
   private readonly features: Int32Array;
+  private readonly knownOrder: Int32Array;
   /** `x log x` of every integer weight a node can hold: exact, repeatable entropy sums. */
   private xlogx: Float64Array | null = null;
 
@@ -114,6 +115,7 @@ export class ClassTreeGrower {
     this.nodeBins = new Uint8Array(this.n);
     this.rightRows = new Int32Array(this.n);
     this.features = new Int32Array(this.F);
+    this.knownOrder = new Int32Array(this.F);
     this.stTotals = new Int32Array(this.stackCap * classes);
     this.scratch = new Int32Array(Math.max(1, data.maxBinCount) * this.K);
     this.occupiedBits = new Int32Array(Math.ceil(Math.max(1, data.maxBinCount) / 32));
@@ -211,8 +213,8 @@ export class ClassTreeGrower {
           // Children too small for a histogram to pay (see histMinRows) go without one.
           const leftSmaller = mid - start <= end - mid;
           const smallRows = leftSmaller ? mid - start : end - mid;
-          const largerLeaf = (leftSmaller ? rightLeaf : leftLeaf) || end - start - smallRows < this.histMinRows;
-          if (!largerLeaf) {
+          const largerWithout = (leftSmaller ? rightLeaf : leftLeaf) || end - start - smallRows < this.histMinRows;
+          if (!largerWithout) {
             const small = this.takeHistogram();
             const buffer = this.histograms[small]!;
             if (leftSmaller) {
@@ -223,9 +225,9 @@ export class ClassTreeGrower {
               this.buildAll(buffer, mid, end, constants);
             }
             this.subtract(this.histograms[hist]!, buffer, constants);
-            const smallerLeaf = (leftSmaller ? leftLeaf : rightLeaf) || smallRows < this.histMinRows;
-            const keptSmall = smallerLeaf ? -1 : small;
-            if (smallerLeaf) this.freeHistograms.push(small);
+            const smallerWithout = (leftSmaller ? leftLeaf : rightLeaf) || smallRows < this.histMinRows;
+            const keptSmall = smallerWithout ? -1 : small;
+            if (smallerWithout) this.freeHistograms.push(small);
             if (leftSmaller) {
               leftHist = keptSmall;
               rightHist = hist;
@@ -235,7 +237,7 @@ export class ClassTreeGrower {
             }
           } else this.freeHistograms.push(hist);
         }
-        // Right pushed first so the left child is grown next, as scikit-learn numbers its nodes.
+        // Right pushed first so that the left child is grown next, as in scikit-learn.
         if (top + 2 > this.stackCap) this.growStack();
         this.push(top++, mid, end, depth + 1, id, false, constants, rightHist, rightTotals);
         this.push(top++, start, mid, depth + 1, id, true, constants, leftHist, this.bestLeft);
@@ -383,16 +385,11 @@ export class ClassTreeGrower {
    * constant features (features[0..count]) for its children.
    */
   private splitBest(hist: Int32Array | null, start: number, end: number, known: number): number {
-    const { features, K, random } = this;
+    const K = this.K;
     const offsets = this.data.binOffset;
     const counts = this.data.binCount;
-    const maxFeatures = this.settings.maxFeatures;
-    let lo = known;
-    let hi = this.F;
-    let visited = 0;
-    while (hi > lo && visited < maxFeatures) {
-      const j = lo + Math.floor(random() * (hi - lo));
-      const f = features[j]!;
+    this.beginDraws(known);
+    for (let f = this.nextFeature(); f >= 0; f = this.nextFeature()) {
       let occupied: number;
       if (hist) {
         const base = offsets[f]! * K;
@@ -409,16 +406,83 @@ export class ClassTreeGrower {
           for (let i = 0; i < occupied; i++) for (let h = list[i]! * K, e = h + K; h < e; h++) scratch[h] = 0;
         }
       }
-      if (occupied <= 1) {
-        features[j] = features[lo]!;
-        features[lo++] = f;
-      } else {
-        features[j] = features[--hi]!;
-        features[hi] = f;
-        visited++;
-      }
+      if (occupied <= 1) this.foundConstant();
+      else this.tried();
     }
-    return lo;
+    return this.endDraws();
+  }
+
+  // Feature draws at a node, scikit-learn's way: without replacement, maxFeatures of them
+  // (constant ones count), and on past that while every feature drawn was constant. Layout of
+  // `features`: [0, drawn) known constants drawn here, [drawn, known) known constants not drawn,
+  // [known, known + found) constants found here, then features not drawn, and from drawEnd on
+  // the non-constant features already tried.
+  private drawKnown = 0;
+  private drawDrawn = 0;
+  private drawFound = 0;
+  private drawEnd = 0;
+  private drawVisited = 0;
+  private drawAt = 0;
+
+  private beginDraws(known: number): void {
+    // Drawing known constants reorders them: the order is put back at the end, because a
+    // sibling still to be grown counts on features[0, known) holding this node's constants and
+    // nothing else, and a child's draws would otherwise mix its own constants into that range.
+    for (let j = 0; j < known; j++) this.knownOrder[j] = this.features[j]!;
+    this.drawKnown = known;
+    this.drawDrawn = 0;
+    this.drawFound = 0;
+    this.drawEnd = this.F;
+    this.drawVisited = 0;
+  }
+
+  /** The next feature to evaluate at the node, or -1 when it has tried enough. */
+  private nextFeature(): number {
+    const features = this.features;
+    const known = this.drawKnown;
+    const maxFeatures = this.settings.maxFeatures;
+    while (
+      this.drawEnd > known + this.drawFound &&
+      (this.drawVisited < maxFeatures || this.drawVisited <= this.drawFound + this.drawDrawn)
+    ) {
+      this.drawVisited++;
+      let j = this.drawDrawn + Math.floor(this.random() * (this.drawEnd - this.drawFound - this.drawDrawn));
+      if (j < known) {
+        // A feature already known to be constant here: a draw spent, nothing to evaluate.
+        const f = features[j]!;
+        features[j] = features[this.drawDrawn]!;
+        features[this.drawDrawn++] = f;
+        continue;
+      }
+      j += this.drawFound;
+      this.drawAt = j;
+      return features[j]!;
+    }
+    return -1;
+  }
+
+  /** Ends the node's draws; returns how many features its children know to be constant. */
+  private endDraws(): number {
+    const known = this.drawKnown;
+    if (this.drawDrawn > 0) for (let j = 0; j < known; j++) this.features[j] = this.knownOrder[j]!;
+    return known + this.drawFound;
+  }
+
+  /** The feature nextFeature() gave is constant in the node (and so in its subtree). */
+  private foundConstant(): void {
+    const features = this.features;
+    const at = this.drawKnown + this.drawFound++;
+    const f = features[this.drawAt]!;
+    features[this.drawAt] = features[at]!;
+    features[at] = f;
+  }
+
+  /** The feature nextFeature() gave was evaluated. */
+  private tried(): void {
+    const features = this.features;
+    const f = features[this.drawAt]!;
+    features[this.drawAt] = features[--this.drawEnd]!;
+    features[this.drawEnd] = f;
   }
 
   /** Scans the occupied bins (the first `count` of `occupied`) of one feature's histogram. */
@@ -540,22 +604,17 @@ export class ClassTreeGrower {
    * values, scored like a best split. Returns the count of known constant features.
    */
   private splitRandom(start: number, end: number, known: number): number {
-    const { features, samples, nodeY, nodeW, nodeBins, C, totals, leftCounts, random } = this;
+    const { samples, nodeY, nodeW, nodeBins, C, totals, leftCounts, random } = this;
     const bins = this.data.bins;
     const { binOffset, lo: binLo, hi: binHi } = this.data;
-    const maxFeatures = this.settings.maxFeatures;
     const minLeaf = this.settings.minSamplesLeaf;
     const entropy = this.settings.entropy;
     const xlogx = this.xlogx;
     const rows = end - start;
     let total = 0;
     for (let c = 0; c < C; c++) total += totals[c]!;
-    let lo = known;
-    let hi = this.F;
-    let visited = 0;
-    while (hi > lo && visited < maxFeatures) {
-      const j = lo + Math.floor(random() * (hi - lo));
-      const f = features[j]!;
+    this.beginDraws(known);
+    for (let f = this.nextFeature(); f >= 0; f = this.nextFeature()) {
       const col = f * this.n;
       let minBin = 255;
       let maxBin = 0;
@@ -566,13 +625,10 @@ export class ClassTreeGrower {
         if (b > maxBin) maxBin = b;
       }
       if (minBin >= maxBin) {
-        features[j] = features[lo]!;
-        features[lo++] = f;
+        this.foundConstant();
         continue;
       }
-      features[j] = features[--hi]!;
-      features[hi] = f;
-      visited++;
+      this.tried();
 
       // A value u uniform over the node's range, as scikit-learn's random splitter draws its
       // threshold; in bins: k is the last bin starting at or below u. If u falls in the gap
@@ -656,7 +712,7 @@ export class ClassTreeGrower {
         this.bestLeft.set(leftCounts);
       }
     }
-    return lo;
+    return this.endDraws();
   }
 
   /** Rows of samples[start..end] with bin <= cut first; returns where the right part starts. */
