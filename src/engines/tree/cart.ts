@@ -524,7 +524,7 @@ export class ClassTreeGrower {
             this.bestCut = prev;
             this.bestThreshold = midpoint(this.data.hi[offset + prev]!, this.data.lo[offset + b]!);
             this.bestRows = rowsLeft;
-            this.bestLeft.set(leftCounts);
+            for (let c = 0; c < C; c++) this.bestLeft[c] = leftCounts[c]!;
           }
         }
       }
@@ -665,7 +665,7 @@ export class ClassTreeGrower {
       }
 
       // Branch-free: a random cut makes "goes left" a coin toss the CPU cannot predict.
-      leftCounts.fill(0);
+      for (let c = 0; c < C; c++) leftCounts[c] = 0;
       let rowsRight = 0;
       if (this.unit) {
         for (let k = 0; k < rows; k++) {
@@ -709,7 +709,7 @@ export class ClassTreeGrower {
         this.bestCut = cut;
         this.bestThreshold = threshold;
         this.bestRows = rowsLeft;
-        this.bestLeft.set(leftCounts);
+        for (let c = 0; c < C; c++) this.bestLeft[c] = leftCounts[c]!;
       }
     }
     return this.endDraws();
