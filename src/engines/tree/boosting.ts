@@ -166,7 +166,7 @@ export class GradientTreeGrower {
         if (leftSmaller ? splitRight : splitLeft) {
           const parent = this.histograms[parentHist]!;
           const child = this.histograms[smallHist]!;
-          for (let k = 0; k < this.histSize; k++) parent[k]! -= child[k]!;
+          for (let k = 0, size = this.histSize; k < size; k++) parent[k]! -= child[k]!;
           this.hist[large] = parentHist;
         } else this.freeHistograms.push(parentHist);
         if (splitLeft) this.findSplit(left);
@@ -331,7 +331,11 @@ export class GradientTreeGrower {
     const minLeaf = s.minSamplesLeaf;
     const minHessian = s.minHessian;
     const parentScore = (G * G) / (H + l2);
-    let best = 0;
+    // A split is kept when its children's score GL^2/(HL+l2) + GR^2/(HR+l2) beats `bar`: the
+    // parent's score by more than rounding (a gain within rounding of zero is no gain: rows of
+    // one gradient value would otherwise split on noise and spend leaves for nothing), then the
+    // best split's. Compared as num > bar * den, with no division per candidate.
+    let bar = parentScore * (1 + 1e-12);
     let found = false;
     for (let f = 0; f < this.F; f++) {
       const base = binOffset[f]!;
@@ -349,12 +353,12 @@ export class GradientTreeGrower {
           const hr = H - hl;
           if (nl >= minLeaf && hl >= minHessian && hr >= minHessian) {
             const gr = G - gl;
-            const scores = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2);
-            const gain = scores - parentScore;
-            // A gain within rounding of zero is no gain: rows of one gradient value (a node of
-            // one class, early on) would otherwise split on noise and spend leaves for nothing.
-            if (gain > best && gain > 1e-12 * scores) {
-              best = gain;
+            const dl = hl + l2;
+            const dr = hr + l2;
+            const num = gl * gl * dr + gr * gr * dl;
+            const den = dl * dr;
+            if (num > bar * den) {
+              bar = num / den;
               found = true;
               this.splitFeature[node] = f;
               this.splitCut[node] = prev;
@@ -372,7 +376,7 @@ export class GradientTreeGrower {
       }
     }
     if (found) {
-      this.gain[node] = best;
+      this.gain[node] = bar - parentScore;
       this.candidates[this.candidateCount++] = node;
     } else this.releaseHistogram(node);
   }
