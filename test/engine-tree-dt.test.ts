@@ -5,6 +5,7 @@ import { createRandom } from '../src/ml/random.js';
 import { binFeatures, midpoint } from '../src/engines/tree/binning.js';
 import { DecisionTreeClassifier } from '../src/engines/tree/decision-tree.js';
 import { resolveMaxFeatures } from '../src/engines/tree/params.js';
+import { encodeArray } from '../src/engines/encode.js';
 
 function fixture(name: string): { X: Matrix; y: Int32Array; classes: number } {
   const lines = readFileSync(new URL(`./fixtures/sklearn/${name}.csv`, import.meta.url), 'utf8')
@@ -268,6 +269,19 @@ describe('DecisionTreeClassifier', () => {
     expect(resolveMaxFeatures(0.01, 9)).toBe(1);
     expect(resolveMaxFeatures(3, 9)).toBe(3);
     expect(resolveMaxFeatures(30, 9)).toBe(9);
+  });
+
+  it('refuses a JSON whose trees do not hold together', () => {
+    const { X, y } = blobs(60, 2, 2, 1);
+    const model = new DecisionTreeClassifier({}, 0);
+    model.fit(X, y, 2);
+    const json = model.toJSON();
+    expect(() => DecisionTreeClassifier.fromJSON({ ...json, kind: 'extra-trees' } as never)).toThrow(/JSON/);
+    const tree = model.ensemble;
+    const badLeft = Int32Array.from(tree.left);
+    badLeft[0] = tree.feature.length + 5;
+    const broken = { ...json, tree: { ...json.tree, left: encodeArray(badLeft) } };
+    expect(() => DecisionTreeClassifier.fromJSON(broken)).toThrow(/dangling/);
   });
 
   it('rejects bad parameters and inputs', () => {
