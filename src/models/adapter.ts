@@ -1,9 +1,18 @@
 // What every model file shares: `defineModel`, the one adapter that lets a model written for
 // plain `number[][]` rows (most npm libraries, and user modules) meet the typed contract, and the
 // guard against using an estimator before it is fitted.
+import { z } from 'zod';
 import pkg from '../../package.json' with { type: 'json' };
 import type { JsonObject } from '../json.js';
-import type { Estimator, Library, ModelContext, ModelDefinition, RowEstimator, RowModelDefinition } from '../ml/estimator.js';
+import type {
+  Estimator,
+  Library,
+  ModelContext,
+  ModelDefinition,
+  RowEstimator,
+  RowModelDefinition,
+  Shape,
+} from '../ml/estimator.js';
 import { toRows, type Matrix } from '../ml/matrix.js';
 
 /** What a model trained by one of src/engines/ names as its library. */
@@ -86,4 +95,54 @@ function flatten(rows: number[][], X: Matrix, classes: number | undefined): Floa
 export function fitted<T>(model: T | undefined, id: string): T {
   if (model === undefined) throw new Error(`${id}: fit() must run before predict() or toJSON()`);
   return model;
+}
+
+/** The params every classification tree of the tree engine takes, as scikit-learn names them. */
+export const treeParams = {
+  criterion: z.enum(['gini', 'entropy']),
+  /** null: grow until leaves are pure or too small to split. */
+  maxDepth: z.number().int().positive().nullable(),
+  /** An integer >= 2, or a fraction of the rows in (0, 1]. */
+  minSamplesSplit: z
+    .number()
+    .positive()
+    .refine((v) => (Number.isInteger(v) ? v >= 2 : v <= 1), 'an integer of at least 2, or a fraction of the rows up to 1'),
+  /** An integer >= 1, or a fraction of the rows in (0, 1). */
+  minSamplesLeaf: z
+    .number()
+    .positive()
+    .refine((v) => Number.isInteger(v) || v < 1, 'an integer of at least 1, or a fraction of the rows below 1'),
+  /** Features tried at each split: null (all), 'sqrt', 'log2', a count, or a fraction in (0, 1). */
+  maxFeatures: z.union([
+    z.null(),
+    z.literal('sqrt'),
+    z.literal('log2'),
+    z
+      .number()
+      .positive()
+      .refine((v) => Number.isInteger(v) || v < 1, 'a count (an integer) or a fraction of the features below 1'),
+  ]),
+  /** Bins per feature; a feature with at most this many values splits exactly. */
+  maxBins: z.number().int().min(2).max(256),
+};
+
+/** A forest's params: the trees', their number, and whether each sees a bootstrap sample. */
+export const forestParams = { ...treeParams, nEstimators: z.number().int().positive(), bootstrap: z.boolean() };
+
+/**
+ * A forest of nEstimators trees, each level reading its rows once per feature drawn at a split:
+ * trees x rows x drawn features x depth (~ log rows).
+ */
+export function forestCost({ rows, features, params }: Shape<z.infer<z.ZodObject<typeof forestParams>>>): number {
+  const drawn =
+    params.maxFeatures === null
+      ? features
+      : params.maxFeatures === 'sqrt'
+        ? Math.sqrt(features)
+        : params.maxFeatures === 'log2'
+          ? Math.log2(features)
+          : params.maxFeatures < 1
+            ? params.maxFeatures * features
+            : params.maxFeatures;
+  return 1e-3 + params.nEstimators * rows * Math.max(1, drawn) * Math.log2(rows + 2) * 4e-9;
 }

@@ -7,6 +7,9 @@
 // libraries; nothing here knows of tasks or reports.
 import type { ModelDefinition } from '../ml/estimator.js';
 import decisionTree from './decision-tree.js';
+import decisionTreeMljs from './decision-tree-mljs.js';
+import extraTrees from './extra-trees.js';
+import gradientBoosting from './gradient-boosting.js';
 import knn from './knn.js';
 import knnMljs from './knn-mljs.js';
 import logisticRegression from './logistic-regression.js';
@@ -14,11 +17,15 @@ import logisticRegressionMljs from './logistic-regression-mljs.js';
 import naiveBayes from './naive-bayes.js';
 import naiveBayesMljs from './naive-bayes-mljs.js';
 import randomForest from './random-forest.js';
+import randomForestMljs from './random-forest-mljs.js';
 import svm from './svm.js';
 import svmMljs from './svm-mljs.js';
 
 export const builtinModels: readonly ModelDefinition[] = [
   decisionTree,
+  decisionTreeMljs,
+  extraTrees,
+  gradientBoosting,
   knn,
   knnMljs,
   logisticRegression,
@@ -26,6 +33,7 @@ export const builtinModels: readonly ModelDefinition[] = [
   naiveBayes,
   naiveBayesMljs,
   randomForest,
+  randomForestMljs,
   svm,
   svmMljs,
 ];

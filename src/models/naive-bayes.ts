@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { GaussianNBClassifier, GAUSSIAN_NB_DEFAULTS, type GaussianNBParams } from '../engines/naive-bayes/gaussian-nb.js';
+import {
+  GaussianNBClassifier,
+  GAUSSIAN_NB_DEFAULTS,
+  type GaussianNBParams,
+} from '../engines/naive-bayes/gaussian-nb.js';
 import { defineModel, ENGINE, fromEngine } from './adapter.js';
 
 const schema = z.strictObject({

@@ -119,7 +119,7 @@ class OneVsOneSvm implements RowEstimator {
 
 export default defineModel<Params>({
   id: 'svm-mljs',
-  description: 'Support vector machine, RBF kernel, one-vs-one over ml-svm\'s binary simplified SMO',
+  description: "Support vector machine, RBF kernel, one-vs-one over ml-svm's binary simplified SMO",
   library: { name: 'ml-svm', version: mlSvm.version },
   params: { C: 1, gamma: 'auto', tol: 1e-3, maxPasses: 5, maxIterations: 10000 },
   schema,

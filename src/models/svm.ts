@@ -18,7 +18,8 @@ const schema = z.strictObject({
 
 export default defineModel<z.infer<typeof schema>>({
   id: 'svm',
-  description: "Support vector machine, RBF kernel, one-vs-one, libsvm's SMO (second-order working set, kernel cache, shrinking)",
+  description:
+    "Support vector machine, RBF kernel, one-vs-one, libsvm's SMO (second-order working set, kernel cache, shrinking)",
   library: ENGINE,
   params: { ...SVC_DEFAULTS },
   schema,
