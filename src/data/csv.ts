@@ -23,6 +23,7 @@ import {
   TableBuilder,
   TEXT,
   UNKNOWN,
+  checkColumnNames,
   showValue,
 } from './table.js';
 
@@ -196,19 +197,7 @@ function parseHeader(bytes: Buffer, file: string, wanted: string | undefined): H
         : `${file}:${best.info.lines}: the header is one column, ${showValue(names[0]!)}, with comma, semicolon and tab alike; pass --delimiter`,
     );
   }
-  names.forEach((name, i) => {
-    if (name === '') {
-      throw new UsageError(
-        `${file}:${best.info.lines}: column ${i + 1} has no name in the header${i === 0 ? ' (a row index written by pandas? drop it, or name it and pick the label with --label)' : ''}`,
-      );
-    }
-    const twin = names.indexOf(name);
-    if (twin !== i) {
-      throw new UsageError(
-        `${file}:${best.info.lines}: column "${name}" appears twice in the header (columns ${twin + 1} and ${i + 1}); column names must be unique`,
-      );
-    }
-  });
+  checkColumnNames(names, `${file}:${best.info.lines}`);
   const end = best.info.bytes;
   return {
     names,

@@ -92,6 +92,30 @@ export function showValue(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
+/**
+ * Refuses a header with an unnamed or repeated column; `where` is the header's place in the
+ * file (`file:line`).
+ */
+export function checkColumnNames(names: readonly string[], where: string): void {
+  // One pass with a map of names seen: a header can have 100,000 columns.
+  const seen = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (name === '') {
+      throw new UsageError(
+        `${where}: column ${i + 1} has no name in the header${i === 0 ? ' (a row index written by pandas? drop it, or name it and pick the label with --label)' : ''}`,
+      );
+    }
+    const twin = seen.get(name);
+    if (twin !== undefined) {
+      throw new UsageError(
+        `${where}: column "${name}" appears twice in the header (columns ${twin + 1} and ${i + 1}); column names must be unique`,
+      );
+    }
+    seen.set(name, i);
+  }
+}
+
 /** Numbers in numeric order when every name is a number, else in code-unit order. */
 function sortNames(names: string[]): string[] {
   const numeric = names.every((n) => parseNumberText(n) !== undefined);
