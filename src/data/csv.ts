@@ -7,11 +7,11 @@
 // Float64Array without making a string per cell. The first quote in the file hands the rest of
 // the file to csv-parse. test/csv-paths.test.ts checks that both paths read every fixture alike.
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { CsvError, parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
+import { openRegularFile } from './files.js';
 import { POW10 } from './number.js';
 import {
   type DatasetEncoding,
@@ -105,29 +105,8 @@ class ChunkReader {
 }
 
 async function openFile(path: string, file: string): Promise<{ handle: FileHandle; size: number }> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `${file}: no such file`
-        : code === 'EACCES'
-          ? `${file}: permission denied`
-          : `${file}: cannot open: ${(error as Error).message}`,
-    );
-  }
-  const stat = await handle.stat();
-  if (stat.isDirectory()) {
-    await handle.close();
-    throw new UsageError(`${file}: is a folder, not a CSV file`);
-  }
-  if (!stat.isFile()) {
-    await handle.close();
-    throw new UsageError(`${file}: not a regular file`);
-  }
-  return { handle, size: stat.size };
+  const { handle, stats } = await openRegularFile(path, file, 'a CSV file');
+  return { handle, size: stats.size };
 }
 
 function longRecord(file: string, line: number): string {
