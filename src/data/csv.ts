@@ -6,11 +6,11 @@
 // delimiters) take a fast path that parses numbers straight from the bytes into the shared
 // Float64Array without making a string per cell. The first quote in the file hands the rest of
 // the file to csv-parse. test/csv-paths.test.ts checks that both paths read every fixture alike.
-import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { CsvError, parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
+import { type ByteSource, fileSource } from './bytes.js';
 import { openRegularFile } from './files.js';
 import { POW10 } from './number.js';
 import {
@@ -63,17 +63,16 @@ export interface CsvTable extends Table {
   recordsCsvParse: number;
 }
 
-/** Reads a file in chunks into one buffer that always has room for the longest record. */
+/** Reads a source in chunks into one buffer that always has room for the longest record. */
 class ChunkReader {
   readonly buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES + 1);
   start = 0;
   end = 0;
   eof = false;
-  private position = 0;
 
-  constructor(private readonly handle: FileHandle) {}
+  constructor(private readonly source: ByteSource) {}
 
-  /** Moves the unread bytes to the front and reads until the buffer is full or the file ends. */
+  /** Moves the unread bytes to the front and reads until the buffer is full or the data ends. */
   async fill(): Promise<void> {
     if (this.start > 0) {
       this.buf.copyWithin(0, this.start, this.end);
@@ -81,32 +80,23 @@ class ChunkReader {
       this.start = 0;
     }
     while (!this.eof && this.end < this.buf.length - 1) {
-      const { bytesRead } = await this.handle.read(this.buf, this.end, this.buf.length - 1 - this.end, this.position);
+      const bytesRead = await this.source.read(this.buf, this.end, this.buf.length - 1 - this.end);
       if (bytesRead === 0) this.eof = true;
-      this.position += bytesRead;
       this.end += bytesRead;
     }
   }
 
-  /** The unread bytes, then the rest of the file, as fresh buffers (csv-parse keeps references). */
+  /** The unread bytes, then the rest of the data, as fresh buffers (csv-parse keeps references). */
   async *rest(): AsyncGenerator<Buffer> {
     if (this.end > this.start) yield Buffer.from(this.buf.subarray(this.start, this.end));
     this.start = this.end;
     while (!this.eof) {
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await this.handle.read(chunk, 0, CHUNK_BYTES, this.position);
+      const bytesRead = await this.source.read(chunk, 0, CHUNK_BYTES);
       if (bytesRead === 0) this.eof = true;
-      else {
-        this.position += bytesRead;
-        yield chunk.subarray(0, bytesRead);
-      }
+      else yield chunk.subarray(0, bytesRead);
     }
   }
-}
-
-async function openFile(path: string, file: string): Promise<{ handle: FileHandle; size: number }> {
-  const { handle, stats } = await openRegularFile(path, file, 'a CSV file');
-  return { handle, size: stats.size };
 }
 
 function longRecord(file: string, line: number): string {
@@ -372,61 +362,71 @@ async function scanWithCsvParse(
  * user wrote it). Throws UsageError naming the file, line and column of the first problem.
  */
 export async function readCsv(path: string, file: string, name: string, options: CsvOptions): Promise<CsvTable> {
-  const { handle, size } = await openFile(path, file);
+  const { handle, stats } = await openRegularFile(path, file, 'a CSV file');
   try {
-    if (size === 0) throw new UsageError(`${file}: the file is empty; expected a header row, then data rows`);
-    const reader = new ChunkReader(handle);
-    await reader.fill();
-    const header = parseHeader(reader.buf.subarray(0, reader.end), file, options.delimiter);
-    let labelField = header.names.length - 1;
-    if (options.label !== undefined) {
-      labelField = header.names.indexOf(options.label);
-      if (labelField === -1) {
-        throw new UsageError(
-          `--label ${showValue(options.label)}: ${file} has no such column; its columns are ${header.names.map((n) => `"${n}"`).join(', ')}`,
-        );
-      }
-    }
-    const table = new TableBuilder({
-      file,
-      header: header.names,
-      labelField,
-      missing: options.missing,
-      ...(options.schema ? { schema: options.schema } : {}),
-      // Every record takes at least one byte per field (its delimiters and line ending).
-      maxRows: Math.floor(size / header.names.length) + 2,
-    });
-
-    reader.start = header.bodyStart;
-    let line = header.bodyLine;
-    const delimiterByte = Buffer.from(header.delimiter);
-    const fast = options.parser !== 'csv-parse' && header.lf && delimiterByte.length === 1 && delimiterByte[0]! < 128;
-    const { buf } = reader;
-    const texts: TextCache[] = header.names.map(() => []);
-    while (fast) {
-      if (reader.eof && reader.end > reader.start && buf[reader.end - 1] !== LF) buf[reader.end++] = LF;
-      const newline = buf.lastIndexOf(LF, reader.end - 1);
-      const lim = newline >= reader.start ? newline + 1 : reader.start;
-      if (lim === reader.start) {
-        if (reader.eof) break;
-        if (reader.end - reader.start >= MAX_LINE_BYTES) throw new UsageError(longRecord(file, line));
-        await reader.fill();
-        continue;
-      }
-      const quote = buf.subarray(reader.start, lim).indexOf(QUOTE);
-      const stop = quote === -1 ? lim : buf.lastIndexOf(LF, reader.start + quote) + 1;
-      if (stop > reader.start) line = scanPlain(buf, reader.start, stop, table, line, delimiterByte[0]!, texts);
-      reader.start = stop;
-      if (quote !== -1) break;
-    }
-    const recordsFast = table.records;
-    if (!fast || reader.start < reader.end || !reader.eof) {
-      await scanWithCsvParse(reader, table, file, line, header.delimiter, header.lf);
-    }
-    const recordsCsvParse = table.records - recordsFast;
-    const result = table.finish(name, file);
-    return { ...result, delimiter: header.delimiter, recordsFast, recordsCsvParse };
+    return await readCsvFrom(fileSource(handle, stats.size, stats.mtimeMs, file), file, name, options);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads and validates CSV from any source of bytes (a file, a download): the same rules. */
+export async function readCsvFrom(
+  source: ByteSource,
+  file: string,
+  name: string,
+  options: CsvOptions,
+): Promise<CsvTable> {
+  const reader = new ChunkReader(source);
+  await reader.fill();
+  if (reader.end === 0) throw new UsageError(`${file}: the file is empty; expected a header row, then data rows`);
+  const header = parseHeader(reader.buf.subarray(0, reader.end), file, options.delimiter);
+  let labelField = header.names.length - 1;
+  if (options.label !== undefined) {
+    labelField = header.names.indexOf(options.label);
+    if (labelField === -1) {
+      throw new UsageError(
+        `--label ${showValue(options.label)}: ${file} has no such column; its columns are ${header.names.map((n) => `"${n}"`).join(', ')}`,
+      );
+    }
+  }
+  const table = new TableBuilder({
+    file,
+    header: header.names,
+    labelField,
+    missing: options.missing,
+    ...(options.schema ? { schema: options.schema } : {}),
+    // Every record takes at least one byte per field (its delimiters and line ending).
+    maxRows: Math.floor(source.bound / header.names.length) + 2,
+  });
+
+  reader.start = header.bodyStart;
+  let line = header.bodyLine;
+  const delimiterByte = Buffer.from(header.delimiter);
+  const fast = options.parser !== 'csv-parse' && header.lf && delimiterByte.length === 1 && delimiterByte[0]! < 128;
+  const { buf } = reader;
+  const texts: TextCache[] = header.names.map(() => []);
+  while (fast) {
+    if (reader.eof && reader.end > reader.start && buf[reader.end - 1] !== LF) buf[reader.end++] = LF;
+    const newline = buf.lastIndexOf(LF, reader.end - 1);
+    const lim = newline >= reader.start ? newline + 1 : reader.start;
+    if (lim === reader.start) {
+      if (reader.eof) break;
+      if (reader.end - reader.start >= MAX_LINE_BYTES) throw new UsageError(longRecord(file, line));
+      await reader.fill();
+      continue;
+    }
+    const quote = buf.subarray(reader.start, lim).indexOf(QUOTE);
+    const stop = quote === -1 ? lim : buf.lastIndexOf(LF, reader.start + quote) + 1;
+    if (stop > reader.start) line = scanPlain(buf, reader.start, stop, table, line, delimiterByte[0]!, texts);
+    reader.start = stop;
+    if (quote !== -1) break;
+  }
+  const recordsFast = table.records;
+  if (!fast || reader.start < reader.end || !reader.eof) {
+    await scanWithCsvParse(reader, table, file, line, header.delimiter, header.lf);
+  }
+  const recordsCsvParse = table.records - recordsFast;
+  const result = table.finish(name, file);
+  return { ...result, delimiter: header.delimiter, recordsFast, recordsCsvParse };
 }
