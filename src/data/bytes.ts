@@ -1,5 +1,6 @@
 // Where a reader's bytes come from: a local file or a stream (a download, a decompressor), behind
 // one small interface, so that every format reads both the same way and applies the same rules.
+import { isUtf8 } from 'node:buffer';
 import type { FileHandle } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 
@@ -68,4 +69,54 @@ export function streamSource(chunks: AsyncIterable<Uint8Array>, bound: number, o
       return n;
     },
   };
+}
+
+/**
+ * Where the first byte sequence that is not UTF-8 starts in buf[start, end), or -1. Text is
+ * decoded strictly: a decoder that replaces bad bytes with U+FFFD turns Latin-1 "café" and "cafè"
+ * into one string, and so two classes into one.
+ */
+export function firstInvalidUtf8(buf: Uint8Array, start: number, end: number): number {
+  if (isUtf8(buf.subarray(start, end))) return -1;
+  let i = start;
+  while (i < end) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i += 1;
+      continue;
+    }
+    // The length of the sequence and the range its second byte must fall in (no overlong forms,
+    // no surrogates, nothing above U+10FFFF), as the Unicode standard's table 3-7 gives them.
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) n = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      n = 3;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 4;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    if (i + n > end) return i;
+    const second = buf[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k < n; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return i;
+    i += n;
+  }
+  return -1;
+}
+
+/** The words after "column ...:" for bad bytes at `bad` in a field that starts at `fieldStart`. */
+export function invalidUtf8(buf: Uint8Array, bad: number, fieldStart: number): string {
+  return `not valid UTF-8 (byte 0x${buf[bad]!.toString(16).padStart(2, '0')} at byte ${bad - fieldStart + 1} of the field); re-encode it as UTF-8 (e.g. iconv -f latin1 -t utf-8)`;
+}
+
+/** Decodes UTF-8 strictly; `where` names the field for the error. */
+export function decodeUtf8(bytes: Buffer, where: () => string): string {
+  const bad = firstInvalidUtf8(bytes, 0, bytes.length);
+  if (bad !== -1) throw new UsageError(`${where()}: ${invalidUtf8(bytes, bad, 0)}`);
+  return bytes.toString('utf8');
 }

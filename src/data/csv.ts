@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { CsvError, parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
-import { type ByteSource, fileSource } from './bytes.js';
+import { type ByteSource, decodeUtf8, fileSource, firstInvalidUtf8, invalidUtf8 } from './bytes.js';
 import { openRegularFile } from './files.js';
 import { POW10 } from './number.js';
 import {
@@ -99,6 +99,29 @@ class ChunkReader {
   }
 }
 
+/**
+ * The error for bad bytes at `bad` in an unquoted line starting at `lineStart`: which field they
+ * are in, counted by delimiters, named by `column`.
+ */
+function utf8Error(
+  buf: Uint8Array,
+  lineStart: number,
+  bad: number,
+  delimiter: number,
+  at: string,
+  column: (field: number) => string,
+): UsageError {
+  let field = 0;
+  let fieldStart = lineStart;
+  for (let i = lineStart; i < bad; i++) {
+    if (buf[i] === delimiter) {
+      field += 1;
+      fieldStart = i + 1;
+    }
+  }
+  return new UsageError(`${at}${column(field)}: ${invalidUtf8(buf, bad, fieldStart)}`);
+}
+
 function longRecord(file: string, line: number): string {
   return `${file}:${line}: a record longer than ${MAX_LINE_BYTES / 2 ** 20} MiB starts on this line; is a quote left open, or the delimiter or line ending wrong?`;
 }
@@ -168,6 +191,18 @@ function parseHeader(bytes: Buffer, file: string, wanted: string | undefined): H
   }
   checkColumnNames(names, `${file}:${best.info.lines}`);
   const end = best.info.bytes;
+  const bad = firstInvalidUtf8(bytes, 0, end);
+  if (bad !== -1) {
+    const delimiter = Buffer.from(best.delimiter)[0]!;
+    throw utf8Error(
+      bytes,
+      bytes.lastIndexOf(LF, bad) + 1,
+      bad,
+      delimiter,
+      `${file}:${best.info.lines}: `,
+      (f) => `column ${f + 1} of the header`,
+    );
+  }
   return {
     names,
     delimiter: best.delimiter,
@@ -317,10 +352,12 @@ async function scanWithCsvParse(
   firstLine: number,
   delimiter: string,
   lf: boolean,
+  header: readonly string[],
 ): Promise<void> {
   let nextLine = firstLine;
   const parser = csvParse({
     delimiter,
+    encoding: null,
     bom: false,
     info: true,
     skip_empty_lines: true,
@@ -332,20 +369,29 @@ async function scanWithCsvParse(
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // Fields come as bytes (encoding: null) and are decoded strictly here, field by field.
+    for await (const { record, info } of parser as AsyncIterable<{ record: Buffer[]; info: { lines: number } }>) {
       // info.lines is the line the record ends on; a quoted line break moves its start up.
       let breaks = 0;
       let bytes = record.length - 1;
+      const breakByte = lf ? LF : CR;
       for (const field of record) {
         bytes += field.length;
-        for (let i = field.indexOf(lf ? '\n' : '\r'); i !== -1; i = field.indexOf(lf ? '\n' : '\r', i + 1)) breaks += 1;
+        for (let i = field.indexOf(breakByte); i !== -1; i = field.indexOf(breakByte, i + 1)) breaks += 1;
       }
       const end = firstLine + info.lines - 1;
       t.beginRow(end - breaks);
       // The fast path's limit, in the same terms: the record's fields and delimiters.
       if (bytes > MAX_LINE_BYTES) throw new UsageError(longRecord(file, end - breaks));
       if (record.length !== t.fields) throw t.fieldCountError(record.length);
-      for (let f = 0; f < record.length; f++) t.text(f, record[f]!);
+      for (let f = 0; f < record.length; f++)
+        t.text(
+          f,
+          decodeUtf8(
+            record[f]!,
+            () => `${file}:${end - breaks}: ${header[f] === undefined ? `column ${f + 1}` : `column "${header[f]}"`}`,
+          ),
+        );
       t.endRow();
       nextLine = end + 1;
     }
@@ -418,13 +464,20 @@ export async function readCsvFrom(
     }
     const quote = buf.subarray(reader.start, lim).indexOf(QUOTE);
     const stop = quote === -1 ? lim : buf.lastIndexOf(LF, reader.start + quote) + 1;
+    const bad = firstInvalidUtf8(buf, reader.start, stop);
+    if (bad !== -1) {
+      // The lines before the bad one first, so that the first problem in the file is the one named.
+      const badLine = buf.lastIndexOf(LF, bad) + 1;
+      if (badLine > reader.start) line = scanPlain(buf, reader.start, badLine, table, line, delimiterByte[0]!, texts);
+      throw utf8Error(buf, badLine, bad, delimiterByte[0]!, `${file}:${line}: `, (f) => `column "${header.names[f]}"`);
+    }
     if (stop > reader.start) line = scanPlain(buf, reader.start, stop, table, line, delimiterByte[0]!, texts);
     reader.start = stop;
     if (quote !== -1) break;
   }
   const recordsFast = table.records;
   if (!fast || reader.start < reader.end || !reader.eof) {
-    await scanWithCsvParse(reader, table, file, line, header.delimiter, header.lf);
+    await scanWithCsvParse(reader, table, file, line, header.delimiter, header.lf, header.names);
   }
   const recordsCsvParse = table.records - recordsFast;
   const result = table.finish(name, file);
