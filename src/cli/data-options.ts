@@ -1,7 +1,8 @@
 // The options that say which data to read and how, shared by train, inspect and predict.
 import { InvalidArgumentError } from 'commander';
 import type { CsvOptions } from '../data/csv.js';
-import { collect, type Command, Option } from './options.js';
+import { MAX_CATEGORIES } from '../data/table.js';
+import { collect, type Command, integer, Option } from './options.js';
 
 const NAMED: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t' };
 
@@ -20,6 +21,7 @@ export interface DataOptions {
   label?: string;
   delimiter?: string;
   missing: 'error' | 'drop';
+  maxCategories: number;
 }
 
 export const datasetOption = (what: string) =>
@@ -33,7 +35,15 @@ export const delimiterOption = () =>
     delimiter,
   );
 
-/** Adds --label, --delimiter and --missing (the caller adds --dataset with its own wording). */
+export const maxCategoriesOption = () =>
+  new Option(
+    '--max-categories <n>',
+    'most distinct values a text column may have; one-hot encoding makes a feature of each',
+  )
+    .default(MAX_CATEGORIES)
+    .argParser(integer('--max-categories', 1, 10_000_000));
+
+/** Adds --label, --delimiter, --missing and --max-categories (the caller adds --dataset with its own wording). */
 export function addCsvOptions(command: Command): Command {
   return command
     .addOption(new Option('--label <column>', 'the CSV column holding the class (default: the last column)'))
@@ -45,12 +55,14 @@ export function addCsvOptions(command: Command): Command {
       )
         .choices(['error', 'drop'])
         .default('error'),
-    );
+    )
+    .addOption(maxCategoriesOption());
 }
 
 export function csvOptions(options: DataOptions): CsvOptions {
   return {
     missing: options.missing,
+    maxCategories: options.maxCategories,
     ...(options.label !== undefined ? { label: options.label } : {}),
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
   };

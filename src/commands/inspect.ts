@@ -1,11 +1,12 @@
 import { guard } from '../cli/common.js';
-import { datasetOption, delimiterOption } from '../cli/data-options.js';
+import { datasetOption, delimiterOption, maxCategoriesOption } from '../cli/data-options.js';
 import { Command, Option, parse } from '../cli/options.js';
 
 interface InspectOptions extends Record<string, unknown> {
   dataset?: string[];
   label?: string;
   delimiter?: string;
+  maxCategories: number;
   json: boolean;
 }
 
@@ -15,6 +16,7 @@ function program(): Command {
     .addOption(datasetOption('inspect'))
     .addOption(new Option('--label <column>', 'the CSV column holding the class (default: the last column)'))
     .addOption(delimiterOption())
+    .addOption(maxCategoriesOption())
     .addOption(new Option('--json', 'print the findings as JSON').default(false))
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
@@ -42,6 +44,7 @@ export async function main(args: readonly string[]): Promise<number> {
     const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
     const loaded = await loadDatasets(specs, {
       missing: 'keep',
+      maxCategories: options.maxCategories,
       ...(options.label !== undefined ? { label: options.label } : {}),
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     });

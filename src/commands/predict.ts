@@ -1,5 +1,5 @@
 import { guard } from '../cli/common.js';
-import { delimiterOption } from '../cli/data-options.js';
+import { delimiterOption, maxCategoriesOption } from '../cli/data-options.js';
 import { collect, Command, Option, parse, resultsDirOption } from '../cli/options.js';
 import type { PredictOptions } from '../results/predict.js';
 
@@ -19,6 +19,7 @@ function program(): Command {
       ).makeOptionMandatory(),
     )
     .addOption(delimiterOption())
+    .addOption(maxCategoriesOption())
     .addOption(
       new Option(
         '--model-module <path>',

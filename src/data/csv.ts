@@ -52,6 +52,8 @@ export interface CsvOptions {
   missing: MissingPolicy;
   /** Prediction: read the columns a run was trained on, by name. */
   schema?: DatasetEncoding;
+  /** Most distinct values of a text column (default: table.ts's MAX_CATEGORIES). */
+  maxCategories?: number;
   /** 'csv-parse' reads every record with csv-parse, never the fast path (to compare the two). */
   parser?: 'auto' | 'csv-parse';
 }
@@ -442,6 +444,7 @@ export async function readCsvFrom(
     labelField,
     missing: options.missing,
     ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.maxCategories !== undefined ? { maxCategories: options.maxCategories } : {}),
     // Every record takes at least one byte per field (its delimiters and line ending).
     maxRows: Math.floor(source.bound / header.names.length) + 2,
   });

@@ -2,6 +2,7 @@
 // row-major Float64Array on shared memory, text columns into category ids (one-hot encoded at the
 // end), labels into class indices. Every rule about cell values lives here, so that every parse
 // path (the byte-level fast path, csv-parse) applies the same ones and says the same things.
+import { totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
 import { type Dataset, hashDataset } from './dataset.js';
 import { isMissingText, parseNumberText } from './number.js';
@@ -40,7 +41,18 @@ export interface TableOptions {
   schema?: DatasetEncoding;
   /** Upper bound on the number of records, which sizes the shared buffers' reservation. */
   maxRows: number;
+  /** Most distinct values a text column may have (default MAX_CATEGORIES). */
+  maxCategories?: number;
 }
+
+/**
+ * Most distinct values of a text column by default: one-hot encoding makes a feature of each, so
+ * an id or free-text column (a value per row) would ask for a rows x rows matrix.
+ */
+export const MAX_CATEGORIES = 1000;
+
+/** The longest byte view V8 makes of a buffer (the data set's hash reads its features as bytes). */
+const MAX_TYPED_BYTES = 2 ** 32 - 1;
 
 export interface ColumnSummary {
   name: string;
@@ -116,6 +128,19 @@ export function checkColumnNames(names: readonly string[], where: string): void 
   }
 }
 
+/** The first few items of a list, and how many more. */
+function shownList(items: string[], shown = 20): string {
+  return items.length <= shown
+    ? items.join(', ')
+    : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
 /** Numbers in numeric order when every name is a number, else in code-unit order. */
 function sortNames(names: string[]): string[] {
   const numeric = names.every((n) => parseNumberText(n) !== undefined);
@@ -160,9 +185,11 @@ export class TableBuilder {
   private missingCount = 0;
   private readonly missingCells: MissingCell[] = [];
   private droppedRows = 0;
+  private readonly maxCategories: number;
 
   constructor(private readonly options: TableOptions) {
     const { header, schema } = options;
+    this.maxCategories = options.maxCategories ?? MAX_CATEGORIES;
     this.fields = header.length;
     this.file = options.file;
     this.names = header;
@@ -172,6 +199,14 @@ export class TableBuilder {
     this.missingPerField = header.map(() => 0);
     this.fixed = schema !== undefined;
     if (schema) {
+      // A run's recorded encoding sizes the matrix as much as a file does.
+      for (const c of schema.columns) {
+        if (c.type === 'one-hot' && c.categories.length > this.maxCategories) {
+          throw new UsageError(
+            `${options.file}: the run encodes column "${c.name}" as ${c.categories.length} categories, more than ${this.maxCategories}; if that is right, raise --max-categories`,
+          );
+        }
+      }
       this.width = schema.columns.length;
       this.categories = schema.columns.map((c) =>
         c.type === 'one-hot' ? new Map(c.categories.map((name, i) => [name, i])) : undefined,
@@ -301,13 +336,18 @@ export class TableBuilder {
       if (id === undefined) {
         if (this.fixed) {
           throw new UsageError(
-            `${this.where(field)}: ${showValue(text)} was not seen in training; known values: ${[...categories.keys()].map(showValue).join(', ')}`,
+            `${this.where(field)}: ${showValue(text)} was not seen in training; known values: ${shownList([...categories.keys()].map(showValue))}`,
           );
         }
         if (parseNumberText(text) !== undefined) {
           const first = this.first[field]!;
           throw new UsageError(
             `${this.where(field)}: ${showValue(text)} is a number, but the column's first value, ${showValue(first.value)} on line ${first.line}, is text; a column must hold only numbers or only text`,
+          );
+        }
+        if (categories.size >= this.maxCategories) {
+          throw new UsageError(
+            `${this.where(field)}: more than ${this.maxCategories} distinct values (${showValue(text)} is the ${ordinal(this.maxCategories + 1)}); one-hot encoding makes a feature of each value: drop the column (an id or free text?) or raise --max-categories`,
           );
         }
         id = categories.size;
@@ -341,6 +381,29 @@ export class TableBuilder {
     this.first[field] = { line: this.line, value: text };
     this.categories[slot] = new Map([[text, 0]]);
     this.values[this.base + slot] = 0;
+  }
+
+  /** The one-hot encoded matrix, zeroed; too large to allocate is a UsageError saying why. */
+  private oneHotMatrix(rows: number, cols: number, columns: ColumnEncoding[]): Float64Array {
+    const bytes = rows * cols * 8;
+    try {
+      // Memory is committed as it is touched, so an allocation far beyond the machine's memory
+      // can succeed and fail later, in training: the bound is checked first.
+      if (bytes <= Math.min(totalmem() / 2, MAX_TYPED_BYTES)) return new Float64Array(new SharedArrayBuffer(bytes));
+      throw new RangeError('too large');
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const widest = columns.reduce<ColumnEncoding | undefined>(
+        (a, c) =>
+          c.type === 'one-hot' && (a?.type !== 'one-hot' || c.categories.length > a.categories.length) ? c : a,
+        undefined,
+      );
+      const which =
+        widest?.type === 'one-hot' ? `"${widest.name}" (${widest.categories.length} values)` : 'its text columns';
+      throw new UsageError(
+        `${this.options.file}: one-hot encoding ${which} makes ${rows.toLocaleString('en-US')} rows x ${cols.toLocaleString('en-US')} features, ${(bytes / 2 ** 30).toFixed(1)} GiB; too large: drop the column or lower --max-categories`,
+      );
+    }
   }
 
   /** Validates what was read and builds the Dataset: one-hot encoding, sorted classes, hash. */
@@ -416,7 +479,7 @@ export class TableBuilder {
     );
     let features: Float64Array = values;
     if (featureNames.length !== this.width) {
-      features = new Float64Array(new SharedArrayBuffer(rows * featureNames.length * 8));
+      features = this.oneHotMatrix(rows, featureNames.length, columns);
       const offsets: number[] = [];
       const remaps: (number[] | undefined)[] = [];
       let at = 0;

@@ -15,6 +15,7 @@ export interface PredictOptions extends Record<string, unknown> {
   model: string;
   input: string;
   delimiter?: string;
+  maxCategories?: number;
   modelModule?: string[];
   resultsDir: string;
 }
@@ -88,6 +89,7 @@ export async function predict(options: PredictOptions): Promise<number> {
     readCsv(resolve(options.input), options.input, 'input', {
       missing: 'error',
       schema: encoding,
+      ...(options.maxCategories !== undefined ? { maxCategories: options.maxCategories } : {}),
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     }),
   ]);
