@@ -43,6 +43,13 @@ export interface TableOptions {
   maxRows: number;
   /** Most distinct values a text column may have (default MAX_CATEGORIES). */
   maxCategories?: number;
+  /**
+   * Per field, a type the file declares (ARFF's numeric, nominal and string): a declared text
+   * column may hold values that look like numbers. Undefined: decided by the first value.
+   */
+  declared?: readonly ('number' | 'text' | 'ignore' | undefined)[];
+  /** Rows are numbered as records (JSON) rather than lines in messages. */
+  records?: boolean;
 }
 
 /**
@@ -96,6 +103,8 @@ function growableShared(maxByteLength: number): GrowableSharedArrayBuffer {
 }
 
 const GROW_BYTES = 8 * 2 ** 20;
+/** The largest maxByteLength V8 accepts for a growable SharedArrayBuffer. */
+const MAX_GROWABLE_BYTES = 2 ** 32;
 const SHOWN_MISSING = 5;
 const KEPT_MISSING = 1000;
 
@@ -226,14 +235,26 @@ export class TableBuilder {
       });
     } else {
       let s = 0;
+      const declared = options.declared ?? [];
       for (let f = 0; f < this.fields; f++) {
         if (f === options.labelField) this.kind[f] = LABEL;
+        else if (declared[f] === 'ignore') this.kind[f] = SKIP;
         else this.slot[f] = s++;
       }
       this.width = s;
-      this.categories = new Array<undefined>(this.width).fill(undefined);
+      this.categories = new Array<Map<string, number> | undefined>(this.width).fill(undefined);
+      for (let f = 0; f < this.fields; f++) {
+        if (f === options.labelField || this.slot[f]! < 0) continue;
+        if (declared[f] === 'number') this.kind[f] = NUMERIC;
+        if (declared[f] === 'text') {
+          this.kind[f] = TEXT;
+          this.categories[this.slot[f]!] = new Map();
+        }
+      }
     }
-    const rows = Math.max(1, options.maxRows);
+    // A stream's bound (a download limit, not its size) can ask for more than the largest
+    // growable buffer; the reservation stops there, and data beyond it is refused in grow().
+    const rows = Math.max(1, Math.min(options.maxRows, Math.floor(MAX_GROWABLE_BYTES / Math.max(8, this.width * 8))));
     this.valueBuffer = growableShared(rows * this.width * 8);
     this.labelBuffer = growableShared(rows * 4);
     this.values = new Float64Array(this.valueBuffer);
@@ -247,7 +268,11 @@ export class TableBuilder {
       Math.max(this.valueBuffer.byteLength + GROW_BYTES, Math.ceil(this.valueBuffer.byteLength * 1.25)),
     );
     const rows = Math.min(Math.floor(bytes / rowBytes), Math.floor(this.labelBuffer.maxByteLength / 4));
-    if (rows <= this.capacity) throw new Error('table: more records than the file size allows');
+    if (rows <= this.capacity) {
+      throw new UsageError(
+        `${this.options.file}: more than ${this.capacity} rows of ${this.width} values; too large to hold in memory at once`,
+      );
+    }
     this.valueBuffer.grow(rows * this.width * 8);
     this.labelBuffer.grow(rows * 4);
     this.capacity = rows;
@@ -295,8 +320,13 @@ export class TableBuilder {
     if (this.missingCells.length < KEPT_MISSING) this.missingCells.push({ line: this.line, column: name });
   }
 
+  /** Where the current row is: `file:line`, or `file: record n` for JSON records. */
+  at(line = this.line): string {
+    return this.options.records ? `${this.options.file}: record ${line}` : `${this.options.file}:${line}`;
+  }
+
   private where(field: number): string {
-    return `${this.options.file}:${this.line}: column "${this.names[field]!}"`;
+    return `${this.at()}: ${this.options.records ? 'key' : 'column'} "${this.names[field]!}"`;
   }
 
   /** Any field given as text: decides missing, number, category or label and stores it. */
@@ -339,7 +369,7 @@ export class TableBuilder {
             `${this.where(field)}: ${showValue(text)} was not seen in training; known values: ${shownList([...categories.keys()].map(showValue))}`,
           );
         }
-        if (parseNumberText(text) !== undefined) {
+        if (parseNumberText(text) !== undefined && !this.options.declared?.[field]) {
           const first = this.first[field]!;
           throw new UsageError(
             `${this.where(field)}: ${showValue(text)} is a number, but the column's first value, ${showValue(first.value)} on line ${first.line}, is text; a column must hold only numbers or only text`,
@@ -366,7 +396,11 @@ export class TableBuilder {
       const first = this.first[field]!;
       throw new UsageError(
         `${this.where(field)}: ${showValue(text)} is not a number${
-          this.fixed ? '' : ` (the column is numeric from line ${first.line}, ${showValue(first.value)})`
+          this.fixed
+            ? ''
+            : this.options.declared?.[field] === 'number'
+              ? ' (the column is declared numeric)'
+              : ` (the column is numeric from ${this.options.records ? 'record' : 'line'} ${first.line}, ${showValue(first.value)})`
         }`,
       );
     }
@@ -419,11 +453,13 @@ export class TableBuilder {
     if (this.missingCount > 0 && missing === 'error') {
       const shown = this.missingCells
         .slice(0, SHOWN_MISSING)
-        .map((c) => `line ${c.line} column "${c.column}"`)
+        .map((c) =>
+          this.options.records ? `record ${c.line} key "${c.column}"` : `line ${c.line} column "${c.column}"`,
+        )
         .join(', ');
       const more = this.missingCount - Math.min(SHOWN_MISSING, this.missingCount);
       throw new UsageError(
-        `${file}:${this.missingCells[0]!.line}: ${this.missingCount} missing value${this.missingCount === 1 ? '' : 's'} (empty, NaN or nan): ${shown}${more > 0 ? ` and ${more} more` : ''}; fill them in, or pass --missing drop to drop those rows`,
+        `${this.at(this.missingCells[0]!.line)}: ${this.missingCount} missing value${this.missingCount === 1 ? '' : 's'} (empty, NaN or nan): ${shown}${more > 0 ? ` and ${more} more` : ''}; fill them in, or pass --missing drop to drop those rows`,
       );
     }
     const rows = this.rows;
