@@ -7,9 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { root } from './helpers.js';
+import { projectRoot } from '../../src/paths.js';
 
-export const IRIS_CSV = readFileSync(join(root, 'datasets/iris.csv'));
+export const IRIS_CSV = readFileSync(join(projectRoot, 'datasets/iris.csv'));
 
 /** iris as dense ARFF, with comments, quoted values and a missing-free nominal class. */
 export function irisArff(): Buffer {
