@@ -1,6 +1,8 @@
 // Download progress text: pure functions of fetch events and of the downloads in flight.
 import type { FetchEvent } from '../data/fetch.js';
-import { duration } from './progress.js';
+import { duration as longDuration } from './progress.js';
+
+const duration = (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : longDuration(ms));
 
 export const megabytes = (bytes: number): string =>
   bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(bytes < 1e8 ? 1 : 0)} MB`;
