@@ -99,6 +99,18 @@ describe('--dataset takes URLs and openml:<id>', () => {
     }
   });
 
+  it('predict --input takes a URL: the same predictions as from the local file', async () => {
+    const trained = await train(['--models', 'knn', '--dataset', 'datasets/iris.csv'], env());
+    expect(trained.code).toBe(0);
+    const args = ['--results-dir', trained.resultsDir, '--run', 'latest', '--model', 'knn', '--quiet'];
+    const local = await runCli('predict', [...args, '--input', 'datasets/iris.csv'], env());
+    const remote = await runCli('predict', [...args, '--input', server.url('/iris.json')], env());
+    expect(remote.stderr).toBe('');
+    expect(remote.code).toBe(0);
+    expect(remote.stdout).toBe(local.stdout);
+    expect(remote.stdout.split('\n')).toHaveLength(152);
+  });
+
   it('only http: and https: are fetched', async () => {
     const run = await runCli('inspect', ['--dataset', 'ftp://example.org/iris.csv'], env());
     expect(run.stderr).toBe(
