@@ -111,6 +111,34 @@ describe('--dataset takes URLs and openml:<id>', () => {
     expect(remote.stdout.split('\n')).toHaveLength(152);
   });
 
+  it('the data sets of a run are fetched at once, at most --fetch-concurrency at a time', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const waiting: (() => void)[] = [];
+    for (const name of ['p', 'q', 'r']) {
+      // Each answer waits until three requests are in (or a second has passed).
+      server.route(`/together-${name}.csv`, (req, res, n) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        const answer = () => {
+          inFlight -= 1;
+          send(IRIS_CSV)(req, res, n);
+        };
+        waiting.push(answer);
+        if (inFlight === 3) for (const go of waiting.splice(0)) go();
+        else setTimeout(() => waiting.includes(answer) && waiting.splice(waiting.indexOf(answer), 1) && answer(), 1000);
+      });
+    }
+    const datasets = ['p', 'q', 'r'].flatMap((n) => ['--dataset', server.url(`/together-${n}.csv`)]);
+    const one = await runCli('inspect', [...datasets, '--quiet', '--fetch-concurrency', '1', '--refresh'], env());
+    expect(one.code).toBe(0);
+    expect(most).toBe(1);
+    most = 0;
+    const all = await runCli('inspect', [...datasets, '--quiet', '--refresh'], env());
+    expect(all.code).toBe(0);
+    expect(most).toBe(3);
+  });
+
   it('only http: and https: are fetched', async () => {
     const run = await runCli('inspect', ['--dataset', 'ftp://example.org/iris.csv'], env());
     expect(run.stderr).toBe(
