@@ -1,7 +1,9 @@
 // The options that say which data to read and how, shared by train, inspect and predict.
 import { InvalidArgumentError } from 'commander';
 import type { CsvOptions } from '../data/csv.js';
-import { collect, type Command, Option } from './options.js';
+import type { SourceFlags } from '../data/sources.js';
+import { MAX_CATEGORIES } from '../data/table.js';
+import { collect, type Command, integer, Option, positiveSeconds } from './options.js';
 
 const NAMED: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t' };
 
@@ -20,20 +22,88 @@ export interface DataOptions {
   label?: string;
   delimiter?: string;
   missing: 'error' | 'drop';
+  maxCategories: number;
 }
 
 export const datasetOption = (what: string) =>
   new Option(
-    '--dataset <name|path>',
-    `data set to ${what}: iris (built in, the default), a file in datasets/ (with or without .csv) or a CSV path; repeatable`,
+    '--dataset <name|path|url>',
+    `data set to ${what}: iris (built in, the default), a file in datasets/ (with or without .csv), a CSV, ARFF or JSON path, an http(s):// URL or openml:<id>; repeatable`,
   ).argParser(collect);
+
+/** A --header value: `Name: value`, as curl takes it. */
+export function header(value: string, previous: string[] = []): string[] {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:/.test(value)) {
+    throw new InvalidArgumentError(
+      `--header must be "Name: value", e.g. "Authorization: Bearer ..."; got a value without a name and colon.`,
+    );
+  }
+  return [...previous, value];
+}
+
+/** The flags of data that is downloaded: --records, --header, the cache and the fetch's limits. */
+export function addSourceOptions(command: Command): Command {
+  const SHA256 = /^[0-9a-fA-F]{64}$/;
+  return command
+    .addOption(
+      new Option('--records <path>', 'JSON: the dotted path of the array of records in the response, e.g. data.items'),
+    )
+    .addOption(
+      new Option(
+        '--header <"Name: value">',
+        'an HTTP header sent with each download (e.g. an API key); never written anywhere; repeatable',
+      ).argParser(header),
+    )
+    .addOption(
+      new Option('--fetch-concurrency <n>', 'most downloads at once')
+        .default(4)
+        .argParser(integer('--fetch-concurrency', 1, 64)),
+    )
+    .addOption(new Option('--offline', 'use only the download cache; a URL not in it is an error').conflicts('refresh'))
+    .addOption(new Option('--refresh', 'download again even when the cache holds the URL'))
+    .addOption(
+      new Option(
+        '--sha256 <hex>',
+        "the download's expected sha256 (of the bytes as served); for one URL (else use #sha256=<hex> on each)",
+      ).argParser((value: string) => {
+        if (!SHA256.test(value)) throw new InvalidArgumentError(`--sha256 must be 64 hex digits, not "${value}".`);
+        return value.toLowerCase();
+      }),
+    )
+    .addOption(
+      new Option(
+        '--fetch-timeout <seconds>',
+        'give up a try after this long without data (before the first byte or mid-body)',
+      )
+        .default(30)
+        .argParser(positiveSeconds('--fetch-timeout')),
+    )
+    .addOption(
+      new Option('--fetch-retries <n>', 'tries after the first on network errors, timeouts, 408, 429 and 5xx')
+        .default(3)
+        .argParser(integer('--fetch-retries', 0, 20)),
+    )
+    .addOption(
+      new Option('--max-download-mb <n>', 'refuse a download larger than this, as served or once decompressed')
+        .default(1024)
+        .argParser(integer('--max-download-mb', 1, 1024 * 1024)),
+    );
+}
 
 export const delimiterOption = () =>
   new Option('--delimiter <char>', 'CSV field delimiter (default: detected among comma, semicolon and tab)').argParser(
     delimiter,
   );
 
-/** Adds --label, --delimiter and --missing (the caller adds --dataset with its own wording). */
+export const maxCategoriesOption = () =>
+  new Option(
+    '--max-categories <n>',
+    'most distinct values a text column may have; one-hot encoding makes a feature of each',
+  )
+    .default(MAX_CATEGORIES)
+    .argParser(integer('--max-categories', 1, 10_000_000));
+
+/** Adds --label, --delimiter, --missing and --max-categories (the caller adds --dataset with its own wording). */
 export function addCsvOptions(command: Command): Command {
   return command
     .addOption(new Option('--label <column>', 'the CSV column holding the class (default: the last column)'))
@@ -45,13 +115,17 @@ export function addCsvOptions(command: Command): Command {
       )
         .choices(['error', 'drop'])
         .default('error'),
-    );
+    )
+    .addOption(maxCategoriesOption());
 }
 
 export function csvOptions(options: DataOptions): CsvOptions {
   return {
     missing: options.missing,
+    maxCategories: options.maxCategories,
     ...(options.label !== undefined ? { label: options.label } : {}),
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
   };
 }
+
+export type { SourceFlags };

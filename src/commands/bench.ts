@@ -18,6 +18,7 @@ const sections: Record<string, () => Promise<BenchSection>> = {
   'csv-threads-memory': async () => (await import('../../bench/csv-threads-memory.js')).default,
   'csv-concurrent': async () => (await import('../../bench/csv-concurrent.js')).default,
   bullmq: async () => (await import('../../bench/bullmq.js')).default,
+  fetch: async () => (await import('../../bench/fetch.js')).default,
 };
 
 interface BenchOptions extends Record<string, unknown> {

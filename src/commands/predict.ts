@@ -1,10 +1,10 @@
-import { guard } from '../cli/common.js';
-import { delimiterOption } from '../cli/data-options.js';
+import { guard, useColor } from '../cli/common.js';
+import { addSourceOptions, delimiterOption, maxCategoriesOption } from '../cli/data-options.js';
 import { collect, Command, Option, parse, resultsDirOption } from '../cli/options.js';
 import type { PredictOptions } from '../results/predict.js';
 
 function program(): Command {
-  return new Command('npm run predict --')
+  const command = new Command('npm run predict --')
     .description(
       'Predict the class of each row of a CSV file with a model saved by a run, reading the file exactly as the run read its training data. Writes the predicted class names as CSV to stdout.',
     )
@@ -14,11 +14,12 @@ function program(): Command {
     .addOption(new Option('--model <id>', 'id of a model the run trained and saved').makeOptionMandatory())
     .addOption(
       new Option(
-        '--input <csv>',
-        'CSV file with a header naming at least the columns the model was trained on (a label column is ignored)',
+        '--input <file|url>',
+        'CSV, ARFF or JSON records (a path, an http(s):// URL or openml:<id>) naming at least the columns the model was trained on (a label column is ignored)',
       ).makeOptionMandatory(),
     )
     .addOption(delimiterOption())
+    .addOption(maxCategoriesOption())
     .addOption(
       new Option(
         '--model-module <path>',
@@ -26,6 +27,8 @@ function program(): Command {
       ).argParser(collect),
     )
     .addOption(resultsDirOption('where run folders are'))
+    .addOption(new Option('--quiet', 'no download progress on stderr'));
+  return addSourceOptions(command)
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',
@@ -43,6 +46,17 @@ export async function main(args: readonly string[]): Promise<number> {
     const options = parse<PredictOptions>(program(), args);
     if (!options) return 0;
     const { predict } = await import('../results/predict.js');
-    return predict(options);
+    const remote = /^(openml:|[a-z][a-z0-9+.-]+:\/\/)/i.test(options.input);
+    const fetching = remote
+      ? (await import('../train/fetch-progress.js')).stderrFetchDisplay(
+          options.quiet === true,
+          useColor(process.stderr, true),
+        )
+      : undefined;
+    try {
+      return await predict({ ...options, ...(fetching ? { onFetchEvent: fetching.event } : {}) });
+    } finally {
+      fetching?.stop();
+    }
   });
 }

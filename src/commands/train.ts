@@ -2,7 +2,7 @@
 // parses its flags (cli/), builds what it needs and calls the folder that does the work (train/,
 // results/, data/, execution/). Nothing else imports from here.
 import { guard, useColor } from '../cli/common.js';
-import { addCsvOptions, datasetOption } from '../cli/data-options.js';
+import { addCsvOptions, addSourceOptions, datasetOption, type SourceFlags } from '../cli/data-options.js';
 import {
   collect,
   Command,
@@ -23,7 +23,7 @@ import { createExecutor, type BackendOptions } from '../execution/backends.js';
 import type { Preprocessing } from '../ml/estimator.js';
 import { catchInterrupts } from '../train/interrupt.js';
 
-interface TrainFlags extends Record<string, unknown>, DataOptions {
+interface TrainFlags extends Record<string, unknown>, DataOptions, SourceFlags {
   models?: string[];
   modelModule?: string[];
   seed: number;
@@ -92,7 +92,7 @@ function program(): Command {
         'ES module (.js, .mjs, .ts) whose default export is an array of model definitions; repeatable',
       ).argParser(collect),
     );
-  return addCsvOptions(command)
+  return addSourceOptions(addCsvOptions(command))
     .addOption(
       new Option('--seed <n>', 'seed for the split, the folds and every model')
         .default(42)
@@ -184,6 +184,7 @@ and writes the report of what finished; a second Ctrl-C quits at once.
 Examples:
   npm run train
   npm run train -- --dataset wine --dataset ./my-data.csv --label species
+  npm run train -- --dataset openml:61 --dataset https://example.org/data.csv.gz
   npm run train -- --models svm,random-forest --threads 1
   npm run train -- --split-file ../shared/reference/iris_split_42.json
   npm run train -- --cv 5 --tune
@@ -204,7 +205,7 @@ export async function main(args: readonly string[]): Promise<number> {
     try {
       const { train } = await import('../train/train.js');
       return await train(
-        { ...flags, csv: csvOptions(flags), color: useColor(process.stdout, flags.color) },
+        { ...flags, csv: csvOptions(flags), sources: flags, color: useColor(process.stdout, flags.color) },
         executor,
         interrupt.signal,
       );

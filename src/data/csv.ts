@@ -6,12 +6,12 @@
 // delimiters) take a fast path that parses numbers straight from the bytes into the shared
 // Float64Array without making a string per cell. The first quote in the file hands the rest of
 // the file to csv-parse. test/csv-paths.test.ts checks that both paths read every fixture alike.
-import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { CsvError, parse as csvParse } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
+import { type ByteSource, decodeUtf8, fileSource, firstInvalidUtf8, invalidUtf8 } from './bytes.js';
+import { openRegularFile } from './files.js';
 import { POW10 } from './number.js';
 import {
   type DatasetEncoding,
@@ -23,6 +23,7 @@ import {
   TableBuilder,
   TEXT,
   UNKNOWN,
+  checkColumnNames,
   showValue,
 } from './table.js';
 
@@ -51,6 +52,8 @@ export interface CsvOptions {
   missing: MissingPolicy;
   /** Prediction: read the columns a run was trained on, by name. */
   schema?: DatasetEncoding;
+  /** Most distinct values of a text column (default: table.ts's MAX_CATEGORIES). */
+  maxCategories?: number;
   /** 'csv-parse' reads every record with csv-parse, never the fast path (to compare the two). */
   parser?: 'auto' | 'csv-parse';
 }
@@ -62,17 +65,16 @@ export interface CsvTable extends Table {
   recordsCsvParse: number;
 }
 
-/** Reads a file in chunks into one buffer that always has room for the longest record. */
+/** Reads a source in chunks into one buffer that always has room for the longest record. */
 class ChunkReader {
   readonly buf = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES + 1);
   start = 0;
   end = 0;
   eof = false;
-  private position = 0;
 
-  constructor(private readonly handle: FileHandle) {}
+  constructor(private readonly source: ByteSource) {}
 
-  /** Moves the unread bytes to the front and reads until the buffer is full or the file ends. */
+  /** Moves the unread bytes to the front and reads until the buffer is full or the data ends. */
   async fill(): Promise<void> {
     if (this.start > 0) {
       this.buf.copyWithin(0, this.start, this.end);
@@ -80,53 +82,46 @@ class ChunkReader {
       this.start = 0;
     }
     while (!this.eof && this.end < this.buf.length - 1) {
-      const { bytesRead } = await this.handle.read(this.buf, this.end, this.buf.length - 1 - this.end, this.position);
+      const bytesRead = await this.source.read(this.buf, this.end, this.buf.length - 1 - this.end);
       if (bytesRead === 0) this.eof = true;
-      this.position += bytesRead;
       this.end += bytesRead;
     }
   }
 
-  /** The unread bytes, then the rest of the file, as fresh buffers (csv-parse keeps references). */
+  /** The unread bytes, then the rest of the data, as fresh buffers (csv-parse keeps references). */
   async *rest(): AsyncGenerator<Buffer> {
     if (this.end > this.start) yield Buffer.from(this.buf.subarray(this.start, this.end));
     this.start = this.end;
     while (!this.eof) {
       const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await this.handle.read(chunk, 0, CHUNK_BYTES, this.position);
+      const bytesRead = await this.source.read(chunk, 0, CHUNK_BYTES);
       if (bytesRead === 0) this.eof = true;
-      else {
-        this.position += bytesRead;
-        yield chunk.subarray(0, bytesRead);
-      }
+      else yield chunk.subarray(0, bytesRead);
     }
   }
 }
 
-async function openFile(path: string, file: string): Promise<{ handle: FileHandle; size: number }> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `${file}: no such file`
-        : code === 'EACCES'
-          ? `${file}: permission denied`
-          : `${file}: cannot open: ${(error as Error).message}`,
-    );
+/**
+ * The error for bad bytes at `bad` in an unquoted line starting at `lineStart`: which field they
+ * are in, counted by delimiters, named by `column`.
+ */
+function utf8Error(
+  buf: Uint8Array,
+  lineStart: number,
+  bad: number,
+  delimiter: number,
+  at: string,
+  column: (field: number) => string,
+): UsageError {
+  let field = 0;
+  let fieldStart = lineStart;
+  for (let i = lineStart; i < bad; i++) {
+    if (buf[i] === delimiter) {
+      field += 1;
+      fieldStart = i + 1;
+    }
   }
-  const stat = await handle.stat();
-  if (stat.isDirectory()) {
-    await handle.close();
-    throw new UsageError(`${file}: is a folder, not a CSV file`);
-  }
-  if (!stat.isFile()) {
-    await handle.close();
-    throw new UsageError(`${file}: not a regular file`);
-  }
-  return { handle, size: stat.size };
+  return new UsageError(`${at}${column(field)}: ${invalidUtf8(buf, bad, fieldStart)}`);
 }
 
 function longRecord(file: string, line: number): string {
@@ -196,20 +191,20 @@ function parseHeader(bytes: Buffer, file: string, wanted: string | undefined): H
         : `${file}:${best.info.lines}: the header is one column, ${showValue(names[0]!)}, with comma, semicolon and tab alike; pass --delimiter`,
     );
   }
-  names.forEach((name, i) => {
-    if (name === '') {
-      throw new UsageError(
-        `${file}:${best.info.lines}: column ${i + 1} has no name in the header${i === 0 ? ' (a row index written by pandas? drop it, or name it and pick the label with --label)' : ''}`,
-      );
-    }
-    const twin = names.indexOf(name);
-    if (twin !== i) {
-      throw new UsageError(
-        `${file}:${best.info.lines}: column "${name}" appears twice in the header (columns ${twin + 1} and ${i + 1}); column names must be unique`,
-      );
-    }
-  });
+  checkColumnNames(names, `${file}:${best.info.lines}`);
   const end = best.info.bytes;
+  const bad = firstInvalidUtf8(bytes, 0, end);
+  if (bad !== -1) {
+    const delimiter = Buffer.from(best.delimiter)[0]!;
+    throw utf8Error(
+      bytes,
+      bytes.lastIndexOf(LF, bad) + 1,
+      bad,
+      delimiter,
+      `${file}:${best.info.lines}: `,
+      (f) => `column ${f + 1} of the header`,
+    );
+  }
   return {
     names,
     delimiter: best.delimiter,
@@ -359,10 +354,12 @@ async function scanWithCsvParse(
   firstLine: number,
   delimiter: string,
   lf: boolean,
+  header: readonly string[],
 ): Promise<void> {
   let nextLine = firstLine;
   const parser = csvParse({
     delimiter,
+    encoding: null,
     bom: false,
     info: true,
     skip_empty_lines: true,
@@ -374,20 +371,29 @@ async function scanWithCsvParse(
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // Fields come as bytes (encoding: null) and are decoded strictly here, field by field.
+    for await (const { record, info } of parser as AsyncIterable<{ record: Buffer[]; info: { lines: number } }>) {
       // info.lines is the line the record ends on; a quoted line break moves its start up.
       let breaks = 0;
       let bytes = record.length - 1;
+      const breakByte = lf ? LF : CR;
       for (const field of record) {
         bytes += field.length;
-        for (let i = field.indexOf(lf ? '\n' : '\r'); i !== -1; i = field.indexOf(lf ? '\n' : '\r', i + 1)) breaks += 1;
+        for (let i = field.indexOf(breakByte); i !== -1; i = field.indexOf(breakByte, i + 1)) breaks += 1;
       }
       const end = firstLine + info.lines - 1;
       t.beginRow(end - breaks);
       // The fast path's limit, in the same terms: the record's fields and delimiters.
       if (bytes > MAX_LINE_BYTES) throw new UsageError(longRecord(file, end - breaks));
       if (record.length !== t.fields) throw t.fieldCountError(record.length);
-      for (let f = 0; f < record.length; f++) t.text(f, record[f]!);
+      for (let f = 0; f < record.length; f++)
+        t.text(
+          f,
+          decodeUtf8(
+            record[f]!,
+            () => `${file}:${end - breaks}: ${header[f] === undefined ? `column ${f + 1}` : `column "${header[f]}"`}`,
+          ),
+        );
       t.endRow();
       nextLine = end + 1;
     }
@@ -404,61 +410,79 @@ async function scanWithCsvParse(
  * user wrote it). Throws UsageError naming the file, line and column of the first problem.
  */
 export async function readCsv(path: string, file: string, name: string, options: CsvOptions): Promise<CsvTable> {
-  const { handle, size } = await openFile(path, file);
+  const { handle, stats } = await openRegularFile(path, file, 'a CSV file');
   try {
-    if (size === 0) throw new UsageError(`${file}: the file is empty; expected a header row, then data rows`);
-    const reader = new ChunkReader(handle);
-    await reader.fill();
-    const header = parseHeader(reader.buf.subarray(0, reader.end), file, options.delimiter);
-    let labelField = header.names.length - 1;
-    if (options.label !== undefined) {
-      labelField = header.names.indexOf(options.label);
-      if (labelField === -1) {
-        throw new UsageError(
-          `--label ${showValue(options.label)}: ${file} has no such column; its columns are ${header.names.map((n) => `"${n}"`).join(', ')}`,
-        );
-      }
-    }
-    const table = new TableBuilder({
-      file,
-      header: header.names,
-      labelField,
-      missing: options.missing,
-      ...(options.schema ? { schema: options.schema } : {}),
-      // Every record takes at least one byte per field (its delimiters and line ending).
-      maxRows: Math.floor(size / header.names.length) + 2,
-    });
-
-    reader.start = header.bodyStart;
-    let line = header.bodyLine;
-    const delimiterByte = Buffer.from(header.delimiter);
-    const fast = options.parser !== 'csv-parse' && header.lf && delimiterByte.length === 1 && delimiterByte[0]! < 128;
-    const { buf } = reader;
-    const texts: TextCache[] = header.names.map(() => []);
-    while (fast) {
-      if (reader.eof && reader.end > reader.start && buf[reader.end - 1] !== LF) buf[reader.end++] = LF;
-      const newline = buf.lastIndexOf(LF, reader.end - 1);
-      const lim = newline >= reader.start ? newline + 1 : reader.start;
-      if (lim === reader.start) {
-        if (reader.eof) break;
-        if (reader.end - reader.start >= MAX_LINE_BYTES) throw new UsageError(longRecord(file, line));
-        await reader.fill();
-        continue;
-      }
-      const quote = buf.subarray(reader.start, lim).indexOf(QUOTE);
-      const stop = quote === -1 ? lim : buf.lastIndexOf(LF, reader.start + quote) + 1;
-      if (stop > reader.start) line = scanPlain(buf, reader.start, stop, table, line, delimiterByte[0]!, texts);
-      reader.start = stop;
-      if (quote !== -1) break;
-    }
-    const recordsFast = table.records;
-    if (!fast || reader.start < reader.end || !reader.eof) {
-      await scanWithCsvParse(reader, table, file, line, header.delimiter, header.lf);
-    }
-    const recordsCsvParse = table.records - recordsFast;
-    const result = table.finish(name, file);
-    return { ...result, delimiter: header.delimiter, recordsFast, recordsCsvParse };
+    return await readCsvFrom(fileSource(handle, stats.size, stats.mtimeMs, file), file, name, options);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads and validates CSV from any source of bytes (a file, a download): the same rules. */
+export async function readCsvFrom(
+  source: ByteSource,
+  file: string,
+  name: string,
+  options: CsvOptions,
+): Promise<CsvTable> {
+  const reader = new ChunkReader(source);
+  await reader.fill();
+  if (reader.end === 0) throw new UsageError(`${file}: the file is empty; expected a header row, then data rows`);
+  const header = parseHeader(reader.buf.subarray(0, reader.end), file, options.delimiter);
+  let labelField = header.names.length - 1;
+  if (options.label !== undefined) {
+    labelField = header.names.indexOf(options.label);
+    if (labelField === -1) {
+      throw new UsageError(
+        `--label ${showValue(options.label)}: ${file} has no such column; its columns are ${header.names.map((n) => `"${n}"`).join(', ')}`,
+      );
+    }
+  }
+  const table = new TableBuilder({
+    file,
+    header: header.names,
+    labelField,
+    missing: options.missing,
+    ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.maxCategories !== undefined ? { maxCategories: options.maxCategories } : {}),
+    // Every record takes at least one byte per field (its delimiters and line ending).
+    maxRows: Math.floor(source.bound / header.names.length) + 2,
+  });
+
+  reader.start = header.bodyStart;
+  let line = header.bodyLine;
+  const delimiterByte = Buffer.from(header.delimiter);
+  const fast = options.parser !== 'csv-parse' && header.lf && delimiterByte.length === 1 && delimiterByte[0]! < 128;
+  const { buf } = reader;
+  const texts: TextCache[] = header.names.map(() => []);
+  while (fast) {
+    if (reader.eof && reader.end > reader.start && buf[reader.end - 1] !== LF) buf[reader.end++] = LF;
+    const newline = buf.lastIndexOf(LF, reader.end - 1);
+    const lim = newline >= reader.start ? newline + 1 : reader.start;
+    if (lim === reader.start) {
+      if (reader.eof) break;
+      if (reader.end - reader.start >= MAX_LINE_BYTES) throw new UsageError(longRecord(file, line));
+      await reader.fill();
+      continue;
+    }
+    const quote = buf.subarray(reader.start, lim).indexOf(QUOTE);
+    const stop = quote === -1 ? lim : buf.lastIndexOf(LF, reader.start + quote) + 1;
+    const bad = firstInvalidUtf8(buf, reader.start, stop);
+    if (bad !== -1) {
+      // The lines before the bad one first, so that the first problem in the file is the one named.
+      const badLine = buf.lastIndexOf(LF, bad) + 1;
+      if (badLine > reader.start) line = scanPlain(buf, reader.start, badLine, table, line, delimiterByte[0]!, texts);
+      throw utf8Error(buf, badLine, bad, delimiterByte[0]!, `${file}:${line}: `, (f) => `column "${header.names[f]}"`);
+    }
+    if (stop > reader.start) line = scanPlain(buf, reader.start, stop, table, line, delimiterByte[0]!, texts);
+    reader.start = stop;
+    if (quote !== -1) break;
+  }
+  const recordsFast = table.records;
+  if (!fast || reader.start < reader.end || !reader.eof) {
+    await scanWithCsvParse(reader, table, file, line, header.delimiter, header.lf, header.names);
+  }
+  const recordsCsvParse = table.records - recordsFast;
+  const result = table.finish(name, file);
+  return { ...result, delimiter: header.delimiter, recordsFast, recordsCsvParse };
 }

@@ -1,6 +1,7 @@
 // What `npm run inspect` reports about a data set: plain data, formatted in src/format/inspect.ts.
 import { classCounts } from './dataset.js';
 import { DELIMITERS } from './csv.js';
+import type { FetchInfo } from './fetch.js';
 import type { LoadedDataset } from './load.js';
 import type { MissingCell } from './table.js';
 
@@ -30,6 +31,8 @@ export interface Inspection {
   /** Records read by the fast path and by csv-parse. */
   records?: { fast: number; csvParse: number };
   readMs: number;
+  /** How a download was fetched (absent for local data). */
+  fetch?: FetchInfo;
   /** What would stop `npm run train` on this data as it is. */
   problems: string[];
 }
@@ -106,12 +109,15 @@ export function inspect(loaded: LoadedDataset): Inspection {
     rows: dataset.rows,
     features: dataset.cols,
     label: encoding.label,
-    ...(table ? { delimiter: DELIMITERS[table.delimiter] ?? table.delimiter } : {}),
+    ...(table?.delimiter !== undefined ? { delimiter: DELIMITERS[table.delimiter] ?? table.delimiter } : {}),
     sha256: dataset.sha256,
     columns,
     classes: dataset.classNames.map((name, i) => ({ name, rows: counts[i]! })),
     missing,
-    ...(table ? { records: { fast: table.recordsFast, csvParse: table.recordsCsvParse } } : {}),
+    ...(table?.recordsFast !== undefined
+      ? { records: { fast: table.recordsFast, csvParse: table.recordsCsvParse ?? 0 } }
+      : {}),
+    ...(loaded.fetch ? { fetch: loaded.fetch } : {}),
     readMs: loaded.readMs,
     problems,
   };

@@ -2,6 +2,7 @@
 // row-major Float64Array on shared memory, text columns into category ids (one-hot encoded at the
 // end), labels into class indices. Every rule about cell values lives here, so that every parse
 // path (the byte-level fast path, csv-parse) applies the same ones and says the same things.
+import { totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
 import { type Dataset, hashDataset } from './dataset.js';
 import { isMissingText, parseNumberText } from './number.js';
@@ -40,7 +41,25 @@ export interface TableOptions {
   schema?: DatasetEncoding;
   /** Upper bound on the number of records, which sizes the shared buffers' reservation. */
   maxRows: number;
+  /** Most distinct values a text column may have (default MAX_CATEGORIES). */
+  maxCategories?: number;
+  /**
+   * Per field, a type the file declares (ARFF's numeric, nominal and string): a declared text
+   * column may hold values that look like numbers. Undefined: decided by the first value.
+   */
+  declared?: readonly ('number' | 'text' | 'ignore' | undefined)[];
+  /** Rows are numbered as records (JSON) rather than lines in messages. */
+  records?: boolean;
 }
+
+/**
+ * Most distinct values of a text column by default: one-hot encoding makes a feature of each, so
+ * an id or free-text column (a value per row) would ask for a rows x rows matrix.
+ */
+export const MAX_CATEGORIES = 1000;
+
+/** The longest byte view V8 makes of a buffer (the data set's hash reads its features as bytes). */
+const MAX_TYPED_BYTES = 2 ** 32 - 1;
 
 export interface ColumnSummary {
   name: string;
@@ -84,12 +103,51 @@ function growableShared(maxByteLength: number): GrowableSharedArrayBuffer {
 }
 
 const GROW_BYTES = 8 * 2 ** 20;
+/** The largest maxByteLength V8 accepts for a growable SharedArrayBuffer. */
+const MAX_GROWABLE_BYTES = 2 ** 32;
 const SHOWN_MISSING = 5;
 const KEPT_MISSING = 1000;
 
 /** A cell value as it appears in a message: quoted, escaped, cut short. */
 export function showValue(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+/**
+ * Refuses a header with an unnamed or repeated column; `where` is the header's place in the
+ * file (`file:line`).
+ */
+export function checkColumnNames(names: readonly string[], where: string): void {
+  // One pass with a map of names seen: a header can have 100,000 columns.
+  const seen = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (name === '') {
+      throw new UsageError(
+        `${where}: column ${i + 1} has no name in the header${i === 0 ? ' (a row index written by pandas? drop it, or name it and pick the label with --label)' : ''}`,
+      );
+    }
+    const twin = seen.get(name);
+    if (twin !== undefined) {
+      throw new UsageError(
+        `${where}: column "${name}" appears twice in the header (columns ${twin + 1} and ${i + 1}); column names must be unique`,
+      );
+    }
+    seen.set(name, i);
+  }
+}
+
+/** The first few items of a list, and how many more. */
+function shownList(items: string[], shown = 20): string {
+  return items.length <= shown
+    ? items.join(', ')
+    : `${items.slice(0, shown).join(', ')} and ${items.length - shown} more`;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 /** Numbers in numeric order when every name is a number, else in code-unit order. */
@@ -136,9 +194,11 @@ export class TableBuilder {
   private missingCount = 0;
   private readonly missingCells: MissingCell[] = [];
   private droppedRows = 0;
+  private readonly maxCategories: number;
 
   constructor(private readonly options: TableOptions) {
     const { header, schema } = options;
+    this.maxCategories = options.maxCategories ?? MAX_CATEGORIES;
     this.fields = header.length;
     this.file = options.file;
     this.names = header;
@@ -148,6 +208,14 @@ export class TableBuilder {
     this.missingPerField = header.map(() => 0);
     this.fixed = schema !== undefined;
     if (schema) {
+      // A run's recorded encoding sizes the matrix as much as a file does.
+      for (const c of schema.columns) {
+        if (c.type === 'one-hot' && c.categories.length > this.maxCategories) {
+          throw new UsageError(
+            `${options.file}: the run encodes column "${c.name}" as ${c.categories.length} categories, more than ${this.maxCategories}; if that is right, raise --max-categories`,
+          );
+        }
+      }
       this.width = schema.columns.length;
       this.categories = schema.columns.map((c) =>
         c.type === 'one-hot' ? new Map(c.categories.map((name, i) => [name, i])) : undefined,
@@ -167,14 +235,26 @@ export class TableBuilder {
       });
     } else {
       let s = 0;
+      const declared = options.declared ?? [];
       for (let f = 0; f < this.fields; f++) {
         if (f === options.labelField) this.kind[f] = LABEL;
+        else if (declared[f] === 'ignore') this.kind[f] = SKIP;
         else this.slot[f] = s++;
       }
       this.width = s;
-      this.categories = new Array<undefined>(this.width).fill(undefined);
+      this.categories = new Array<Map<string, number> | undefined>(this.width).fill(undefined);
+      for (let f = 0; f < this.fields; f++) {
+        if (f === options.labelField || this.slot[f]! < 0) continue;
+        if (declared[f] === 'number') this.kind[f] = NUMERIC;
+        if (declared[f] === 'text') {
+          this.kind[f] = TEXT;
+          this.categories[this.slot[f]!] = new Map();
+        }
+      }
     }
-    const rows = Math.max(1, options.maxRows);
+    // A stream's bound (a download limit, not its size) can ask for more than the largest
+    // growable buffer; the reservation stops there, and data beyond it is refused in grow().
+    const rows = Math.max(1, Math.min(options.maxRows, Math.floor(MAX_GROWABLE_BYTES / Math.max(8, this.width * 8))));
     this.valueBuffer = growableShared(rows * this.width * 8);
     this.labelBuffer = growableShared(rows * 4);
     this.values = new Float64Array(this.valueBuffer);
@@ -188,7 +268,11 @@ export class TableBuilder {
       Math.max(this.valueBuffer.byteLength + GROW_BYTES, Math.ceil(this.valueBuffer.byteLength * 1.25)),
     );
     const rows = Math.min(Math.floor(bytes / rowBytes), Math.floor(this.labelBuffer.maxByteLength / 4));
-    if (rows <= this.capacity) throw new Error('table: more records than the file size allows');
+    if (rows <= this.capacity) {
+      throw new UsageError(
+        `${this.options.file}: more than ${this.capacity} rows of ${this.width} values; too large to hold in memory at once`,
+      );
+    }
     this.valueBuffer.grow(rows * this.width * 8);
     this.labelBuffer.grow(rows * 4);
     this.capacity = rows;
@@ -236,8 +320,13 @@ export class TableBuilder {
     if (this.missingCells.length < KEPT_MISSING) this.missingCells.push({ line: this.line, column: name });
   }
 
+  /** Where the current row is: `file:line`, or `file: record n` for JSON records. */
+  at(line = this.line): string {
+    return this.options.records ? `${this.options.file}: record ${line}` : `${this.options.file}:${line}`;
+  }
+
   private where(field: number): string {
-    return `${this.options.file}:${this.line}: column "${this.names[field]!}"`;
+    return `${this.at()}: ${this.options.records ? 'key' : 'column'} "${this.names[field]!}"`;
   }
 
   /** Any field given as text: decides missing, number, category or label and stores it. */
@@ -277,13 +366,18 @@ export class TableBuilder {
       if (id === undefined) {
         if (this.fixed) {
           throw new UsageError(
-            `${this.where(field)}: ${showValue(text)} was not seen in training; known values: ${[...categories.keys()].map(showValue).join(', ')}`,
+            `${this.where(field)}: ${showValue(text)} was not seen in training; known values: ${shownList([...categories.keys()].map(showValue))}`,
           );
         }
-        if (parseNumberText(text) !== undefined) {
+        if (parseNumberText(text) !== undefined && !this.options.declared?.[field]) {
           const first = this.first[field]!;
           throw new UsageError(
             `${this.where(field)}: ${showValue(text)} is a number, but the column's first value, ${showValue(first.value)} on line ${first.line}, is text; a column must hold only numbers or only text`,
+          );
+        }
+        if (categories.size >= this.maxCategories) {
+          throw new UsageError(
+            `${this.where(field)}: more than ${this.maxCategories} distinct values (${showValue(text)} is the ${ordinal(this.maxCategories + 1)}); one-hot encoding makes a feature of each value: drop the column (an id or free text?) or raise --max-categories`,
           );
         }
         id = categories.size;
@@ -302,7 +396,11 @@ export class TableBuilder {
       const first = this.first[field]!;
       throw new UsageError(
         `${this.where(field)}: ${showValue(text)} is not a number${
-          this.fixed ? '' : ` (the column is numeric from line ${first.line}, ${showValue(first.value)})`
+          this.fixed
+            ? ''
+            : this.options.declared?.[field] === 'number'
+              ? ' (the column is declared numeric)'
+              : ` (the column is numeric from ${this.options.records ? 'record' : 'line'} ${first.line}, ${showValue(first.value)})`
         }`,
       );
     }
@@ -319,6 +417,29 @@ export class TableBuilder {
     this.values[this.base + slot] = 0;
   }
 
+  /** The one-hot encoded matrix, zeroed; too large to allocate is a UsageError saying why. */
+  private oneHotMatrix(rows: number, cols: number, columns: ColumnEncoding[]): Float64Array {
+    const bytes = rows * cols * 8;
+    try {
+      // Memory is committed as it is touched, so an allocation far beyond the machine's memory
+      // can succeed and fail later, in training: the bound is checked first.
+      if (bytes <= Math.min(totalmem() / 2, MAX_TYPED_BYTES)) return new Float64Array(new SharedArrayBuffer(bytes));
+      throw new RangeError('too large');
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const widest = columns.reduce<ColumnEncoding | undefined>(
+        (a, c) =>
+          c.type === 'one-hot' && (a?.type !== 'one-hot' || c.categories.length > a.categories.length) ? c : a,
+        undefined,
+      );
+      const which =
+        widest?.type === 'one-hot' ? `"${widest.name}" (${widest.categories.length} values)` : 'its text columns';
+      throw new UsageError(
+        `${this.options.file}: one-hot encoding ${which} makes ${rows.toLocaleString('en-US')} rows x ${cols.toLocaleString('en-US')} features, ${(bytes / 2 ** 30).toFixed(1)} GiB; too large: drop the column or lower --max-categories`,
+      );
+    }
+  }
+
   /** Validates what was read and builds the Dataset: one-hot encoding, sorted classes, hash. */
   finish(name: string, source: string): Table {
     const { file, missing } = this.options;
@@ -332,11 +453,13 @@ export class TableBuilder {
     if (this.missingCount > 0 && missing === 'error') {
       const shown = this.missingCells
         .slice(0, SHOWN_MISSING)
-        .map((c) => `line ${c.line} column "${c.column}"`)
+        .map((c) =>
+          this.options.records ? `record ${c.line} key "${c.column}"` : `line ${c.line} column "${c.column}"`,
+        )
         .join(', ');
       const more = this.missingCount - Math.min(SHOWN_MISSING, this.missingCount);
       throw new UsageError(
-        `${file}:${this.missingCells[0]!.line}: ${this.missingCount} missing value${this.missingCount === 1 ? '' : 's'} (empty, NaN or nan): ${shown}${more > 0 ? ` and ${more} more` : ''}; fill them in, or pass --missing drop to drop those rows`,
+        `${this.at(this.missingCells[0]!.line)}: ${this.missingCount} missing value${this.missingCount === 1 ? '' : 's'} (empty, NaN or nan): ${shown}${more > 0 ? ` and ${more} more` : ''}; fill them in, or pass --missing drop to drop those rows`,
       );
     }
     const rows = this.rows;
@@ -392,7 +515,7 @@ export class TableBuilder {
     );
     let features: Float64Array = values;
     if (featureNames.length !== this.width) {
-      features = new Float64Array(new SharedArrayBuffer(rows * featureNames.length * 8));
+      features = this.oneHotMatrix(rows, featureNames.length, columns);
       const offsets: number[] = [];
       const remaps: (number[] | undefined)[] = [];
       let at = 0;

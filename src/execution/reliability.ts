@@ -15,6 +15,11 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export interface RetryPolicy<T> {
   /** Per-try limit: the try's signal aborts with a TimeoutError when it passes. */
   timeoutMs?: number;
+  /**
+   * Measure `timeoutMs` from the try's last sign of life (each call of its `alive()`) rather
+   * than from its start: a limit on silence, as a download's is, not on the whole try.
+   */
+  idle?: boolean;
   /** Tries after the first, at most. */
   retries: number;
   /**
@@ -34,7 +39,7 @@ const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)} s`;
  * waiting between tries. Each try gets its own signal, aborted by `signal` or by its timer.
  */
 export async function withRetries<T>(
-  attempt: (signal: AbortSignal, attempt: number) => Promise<T>,
+  attempt: (signal: AbortSignal, attempt: number, alive: () => void) => Promise<T>,
   policy: RetryPolicy<T>,
   signal?: AbortSignal,
 ): Promise<{ outcome: Outcome<T>; attempts: number }> {
@@ -47,7 +52,7 @@ export async function withRetries<T>(
 }
 
 async function once<T>(
-  attempt: (signal: AbortSignal, attempt: number) => Promise<T>,
+  attempt: (signal: AbortSignal, attempt: number, alive: () => void) => Promise<T>,
   n: number,
   policy: RetryPolicy<T>,
   signal: AbortSignal | undefined,
@@ -67,8 +72,9 @@ async function once<T>(
           const words = policy.timeoutMessage?.(limit) ?? `no result after ${seconds(limit)}`;
           controller.abort(new TimeoutError(words));
         }, limit);
+  const alive = policy.idle && timer ? () => timer.refresh() : () => {};
   try {
-    return { ok: true, value: await attempt(controller.signal, n) };
+    return { ok: true, value: await attempt(controller.signal, n, alive) };
   } catch (error) {
     return { ok: false, error };
   } finally {

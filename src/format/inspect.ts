@@ -18,7 +18,12 @@ export function formatInspection(x: Inspection): string {
   const featureColumns = x.columns.filter((c) => c.type !== 'label').length;
   const out = [
     `${x.file ?? x.name}: ${x.rows} rows, ${featureColumns} feature column${featureColumns === 1 ? '' : 's'} + label "${x.label}", ${x.classes.length} classes; ${x.features} features${x.features !== featureColumns ? ' after one-hot encoding' : ''}`,
-    `  ${x.delimiter ? `delimiter: ${x.delimiter}; ` : `built in (${x.source}); `}sha256 ${x.sha256}; read in ${x.readMs.toFixed(0)} ms${
+    ...(x.fetch
+      ? [
+          `  downloaded from ${x.fetch.url} at ${x.fetch.fetchedAt}${x.fetch.cached ? ', read from the cache' : ''}; bytes sha256 ${x.fetch.sha256}`,
+        ]
+      : []),
+    `  ${x.delimiter ? `delimiter: ${x.delimiter}; ` : x.file ? '' : `built in (${x.source}); `}sha256 ${x.sha256}; read in ${x.readMs.toFixed(0)} ms${
       x.records && x.records.csvParse > 0 ? ` (${x.records.csvParse} records with quotes read by csv-parse)` : ''
     }`,
     '',

@@ -2,7 +2,11 @@
 // training data (same CSV rules, same column order and one-hot categories, same scaler).
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readCsv } from '../data/csv.js';
+import { type CsvOptions, readCsv } from '../data/csv.js';
+import type { FetchEvent } from '../data/fetch.js';
+import { type DatasetSpec, loadDataset, resolveDatasetSpec } from '../data/load.js';
+import { remoteOptions, type SourceFlags } from '../data/sources.js';
+import type { Table } from '../data/table.js';
 import { UsageError } from '../errors.js';
 import { gatherRows } from '../ml/matrix.js';
 import { applyScaler, type Scaler } from '../ml/preprocess.js';
@@ -10,13 +14,16 @@ import type { Library, ModelDefinition } from '../ml/estimator.js';
 import { createRegistry, type Registry } from '../models/registry.js';
 import { resolveRun } from './read.js';
 
-export interface PredictOptions extends Record<string, unknown> {
+export interface PredictOptions extends Record<string, unknown>, SourceFlags {
   run: string;
   model: string;
   input: string;
   delimiter?: string;
+  maxCategories?: number;
   modelModule?: string[];
   resultsDir: string;
+  quiet?: boolean;
+  onFetchEvent?: (event: FetchEvent) => void;
 }
 
 /** What `models/<id>.json` holds (written by src/task.ts). */
@@ -61,6 +68,19 @@ function write(line: string): Promise<void> {
   });
 }
 
+/** The rows to predict: a CSV file as before, or any source `--dataset` takes but a name. */
+async function readInput(options: PredictOptions, csv: CsvOptions): Promise<Table> {
+  const input = options.input;
+  const remote = /^(openml:|[a-z][a-z0-9+.-]+:\/\/)/i.test(input);
+  if (!remote && !/\.(arff|json)$/i.test(input)) return readCsv(resolve(input), input, 'input', csv);
+  const spec: DatasetSpec = remote
+    ? { ...resolveDatasetSpec(input), name: 'input' }
+    : { arg: input, path: resolve(input), file: input, name: 'input' };
+  const sources = remoteOptions(options, [spec], options.onFetchEvent);
+  const loaded = await loadDataset(spec, csv, 'never', undefined, sources);
+  return loaded.table!;
+}
+
 export async function predict(options: PredictOptions): Promise<number> {
   const { dir: folder, report } = await resolveRun(options.run, resolve(options.resultsDir));
   const entry = report.models.find((m) => m.id === options.model);
@@ -85,9 +105,10 @@ export async function predict(options: PredictOptions): Promise<number> {
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const [registry, table] = await Promise.all([
     createRegistry(modules),
-    readCsv(resolve(options.input), options.input, 'input', {
+    readInput(options, {
       missing: 'error',
       schema: encoding,
+      ...(options.maxCategories !== undefined ? { maxCategories: options.maxCategories } : {}),
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     }),
   ]);

@@ -10,7 +10,7 @@ import type { LabelMetricId, Metrics, ProbabilityMetricId } from '../ml/metrics.
 import type { Summary } from '../ml/stats.js';
 import type { TaskFailure, TaskStop } from '../execution/protocol.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Cross-validated scores: each metric's mean, population std and per-fold values. */
 export type CvScores = { k: number; fitMs: Summary } & Record<LabelMetricId, Summary> &
@@ -61,6 +61,17 @@ export interface NotRunModelReport extends ModelReportBase {
   reason: TaskStop;
 }
 
+/** A download: where from (credentials stripped), when, its ETag, the bytes' sha256, cache or not. */
+export interface DatasetFetch {
+  url: string;
+  fetchedAt: string;
+  etag: string | null;
+  /** sha256 of the bytes as served (before content decoding); `dataset.sha256` is of the content. */
+  sha256: string;
+  /** Whether this run read the cached copy (not modified on the server, just fetched by another run, or --offline). */
+  cached: boolean;
+}
+
 export type ModelReport = OkModelReport | FailedModelReport | NotRunModelReport;
 
 export interface Report {
@@ -83,6 +94,8 @@ export interface Report {
     encoding?: DatasetEncoding;
     /** Rows dropped for a missing value (--missing drop). */
     droppedRows?: number;
+    /** How a downloaded data set was fetched; absent for local data and in reports before version 3. */
+    fetch?: DatasetFetch;
   };
   split: {
     seed: number;

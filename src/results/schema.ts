@@ -95,6 +95,15 @@ export const reportSchema = z.object({
       })
       .optional(),
     droppedRows: z.number().int().optional(),
+    fetch: z
+      .object({
+        url: z.string(),
+        fetchedAt: z.string(),
+        etag: z.string().nullable(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        cached: z.boolean(),
+      })
+      .optional(),
   }),
   split: z.object({
     seed: z.number().int(),
@@ -157,6 +166,9 @@ const UPGRADES: Record<number, (report: Json) => Json> = {
       return { ...rest, status: 'not-run', reason: { kind: 'aborted', message: error['message'] } };
     }),
   }),
+  // 2 -> 3: data sets gained `fetch` (how a download was fetched); a version 2 run read only
+  // local data, so it stays absent.
+  2: (report) => ({ ...report, schemaVersion: 3 }),
 };
 
 /** The oldest version there is an upgrade from. */

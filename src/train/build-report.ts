@@ -42,6 +42,7 @@ export function buildReport(x: ReportInputs): Report {
       ...(spec.file ? { file: spec.file } : {}),
       encoding,
       ...(options.missing === 'drop' ? { droppedRows } : {}),
+      ...(x.loaded.fetch ? { fetch: x.loaded.fetch } : {}),
     },
     split: {
       seed: options.seed,

@@ -1,7 +1,7 @@
 // What a run will do on one data set, decided before any task starts: its split, its CV folds,
 // and the data reference every task carries.
-import { readFile } from 'node:fs/promises';
 import type { Dataset } from '../data/dataset.js';
+import { readRegularFile } from '../data/files.js';
 import { UsageError } from '../errors.js';
 import type { SharedDataRef } from '../execution/protocol.js';
 import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
@@ -44,15 +44,7 @@ export function toDataRef(dataset: Dataset): SharedDataRef {
 }
 
 async function readJsonFile(flag: string, path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (error as Error).message}`,
-    );
-  }
+  const text = await readRegularFile(path, `${flag} ${path}`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

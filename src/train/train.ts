@@ -5,7 +5,8 @@
 // every folder but commands/ and cli/.
 import { resolve } from 'node:path';
 import type { CsvOptions } from '../data/csv.js';
-import { type LoadedDataset, loadDatasets, resolveDatasetSpec } from '../data/load.js';
+import { type DatasetSpec, type LoadedDataset, loadDatasets, resolveDatasetSpec } from '../data/load.js';
+import { DEFAULT_SOURCES, remoteOptions, type SourceFlags } from '../data/sources.js';
 import { UsageError } from '../errors.js';
 import type { Executor } from '../execution/executor.js';
 import { Scheduler } from '../execution/scheduler.js';
@@ -18,6 +19,7 @@ import type { Report } from '../results/report.js';
 import { RunFolder } from '../results/write.js';
 import { buildReport } from './build-report.js';
 import { ReportCharts } from './draw-charts.js';
+import { startFetchDisplay } from './fetch-progress.js';
 import { evaluateModel, plannedWork } from './evaluate-model.js';
 import { Interrupted, interruptExitStatus, wasCutShort } from './interrupt.js';
 import { planFolds, planSplit, type RunPlan, type SplitOptions } from './plan.js';
@@ -26,6 +28,8 @@ import { progressMode, RunTracker, startDisplay, type Display } from './progress
 export interface TrainOptions extends SplitOptions {
   dataset?: string[];
   csv: CsvOptions;
+  /** How data sets given as URLs or openml:<id> are fetched (absent: the defaults). */
+  sources?: SourceFlags;
   models?: string[];
   modelModule?: string[];
   preprocess?: Preprocessing;
@@ -127,6 +131,29 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report:
   return { report, folder: await run.folder!.land(files) };
 }
 
+/** Loads every data set, downloads showing their progress while they run. */
+async function loadAll(
+  specs: DatasetSpec[],
+  options: TrainOptions,
+  stream: NodeJS.WriteStream,
+  c: Colors,
+  signal: AbortSignal | undefined,
+): Promise<LoadedDataset[]> {
+  const fetching = specs.some((s) => s.url || s.openml)
+    ? startFetchDisplay(progressMode(stream, options.quiet === true), stream, c)
+    : undefined;
+  try {
+    return await loadDatasets(
+      specs,
+      options.csv,
+      'auto',
+      remoteOptions(options.sources ?? DEFAULT_SOURCES, specs, fetching?.event, signal),
+    );
+  } finally {
+    fetching?.stop();
+  }
+}
+
 /**
  * Runs the training the options ask for on the given executor and writes a report per data set.
  * Every data set is loaded and checked before any training starts, so bad input writes nothing.
@@ -140,11 +167,18 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const registry = await createRegistry(modules);
   const models = selectModels(registry, options.models);
   const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
-  const loaded = await loadDatasets(specs, options.csv);
-  const runs = await Promise.all(loaded.map((l) => planDataset(options, l, models, modules)));
-
   const c: Colors = colors(options.color);
   const stream = options.json ? process.stderr : process.stdout;
+  let loaded: LoadedDataset[];
+  try {
+    loaded = await loadAll(specs, options, stream, c, signal);
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    process.stderr.write('train: stopped while loading the data; nothing was written\n');
+    return interruptExitStatus(signal.reason);
+  }
+  const runs = await Promise.all(loaded.map((l) => planDataset(options, l, models, modules)));
+
   const work = runs.flatMap((r) => models.map((def) => plannedWork(r.plan, def)));
   const tracker = new RunTracker(
     work.reduce((n, w) => n + w.tasks, 0),
