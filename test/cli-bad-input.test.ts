@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { builtinModels } from '../src/models/index.js';
 import { describe, expect, it } from 'vitest';
 import { fixture, train } from './support/helpers.js';
 
@@ -6,7 +7,7 @@ describe('bad command-line input: one line, exit status 2, nothing written', () 
   it.each([
     [
       ['--models', 'svm,no-such-model'],
-      'unknown model id "no-such-model"; known ids: decision-tree, knn, logistic-regression, naive-bayes, random-forest, svm',
+      `unknown model id "no-such-model"; known ids: ${builtinModels.map((d) => d.id).join(', ')}`,
     ],
     [['--threads', '0'], '--threads must be a whole number from 1 to 1024, not "0"'],
     [['--threads', 'two'], '--threads must be a whole number'],
