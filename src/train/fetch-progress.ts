@@ -5,15 +5,12 @@
 import type { FetchEvent } from '../data/fetch.js';
 import { type Colors, colors } from '../format/console.js';
 import { formatDownload, formatFetchEvent } from '../format/fetch.js';
-import { type ProgressMode, progressMode } from './progress.js';
+import { HEARTBEAT_MS, type ProgressMode, progressMode, StatusLine } from './progress.js';
 
 export interface FetchDisplay {
   event(event: FetchEvent): void;
   stop(): void;
 }
-
-const HEARTBEAT_MS = 10_000;
-const CLEAR_LINE = '\r\x1b[2K';
 
 export function startFetchDisplay(mode: ProgressMode, stream: NodeJS.WriteStream, c: Colors): FetchDisplay {
   if (mode === 'quiet') return { event: () => {}, stop: () => {} };
@@ -21,25 +18,20 @@ export function startFetchDisplay(mode: ProgressMode, stream: NodeJS.WriteStream
     string,
     { url: string; received: number; total: number | undefined; ms: number; lastShown: number }
   >();
-  const tty = mode === 'tty';
-  let drawn = '';
-  const draw = () => {
-    if (!tty) return;
-    const columns = stream.columns ?? 80;
-    const parts = [...running.values()].map(formatDownload);
-    let line = parts.length === 0 ? '' : `fetching ${parts.join(' · ')}`;
-    if (line.length > columns - 1) line = `${line.slice(0, columns - 2)}…`;
-    if (line === drawn) return;
-    drawn = line;
-    stream.write(`${CLEAR_LINE}${c.dim(line)}`);
-  };
+  // On a terminal the run's own status line (progress.ts), here with the downloads in flight.
+  const status =
+    mode === 'tty'
+      ? new StatusLine(stream, () => {
+          const columns = stream.columns ?? 80;
+          const parts = [...running.values()].map(formatDownload);
+          const line = parts.length === 0 ? '' : `fetching ${parts.join(' · ')}`;
+          return c.dim(line.length > columns - 1 ? `${line.slice(0, columns - 2)}…` : line);
+        })
+      : undefined;
   const print = (line: string, warn: boolean) => {
-    if (tty && drawn) stream.write(CLEAR_LINE);
-    (warn ? process.stderr : stream).write(`${warn ? line : c.dim(line)}\n`);
-    if (tty && drawn) {
-      drawn = '';
-      draw();
-    }
+    const write = () => (warn ? process.stderr : stream).write(`${warn ? line : c.dim(line)}\n`);
+    if (status) status.above(write);
+    else write();
   };
   return {
     event(event) {
@@ -47,7 +39,7 @@ export function startFetchDisplay(mode: ProgressMode, stream: NodeJS.WriteStream
         const d = running.get(event.url);
         if (!d) return;
         Object.assign(d, { received: event.received, total: event.total, ms: event.ms });
-        if (tty) draw();
+        if (status) status.draw();
         else if (event.ms - d.lastShown >= HEARTBEAT_MS) {
           d.lastShown = event.ms;
           print(`fetch: ${formatDownload(d)}`, false);
@@ -59,13 +51,12 @@ export function startFetchDisplay(mode: ProgressMode, stream: NodeJS.WriteStream
       if (event.kind === 'done') running.delete(event.url);
       // A download's start is on the status line on a terminal; elsewhere it gets a line.
       const line = formatFetchEvent(event);
-      if (line !== undefined && !(tty && event.kind === 'start')) print(line, event.kind === 'retry');
-      if (tty) draw();
+      if (line !== undefined && !(status && event.kind === 'start')) print(line, event.kind === 'retry');
+      status?.draw();
     },
     stop() {
       running.clear();
-      if (tty && drawn) stream.write(CLEAR_LINE);
-      drawn = '';
+      status?.stop();
     },
   };
 }

@@ -130,10 +130,57 @@ export interface Display {
 }
 
 /** Plain mode prints a line when nothing else was printed for this long. */
-const HEARTBEAT_MS = 10_000;
+export const HEARTBEAT_MS = 10_000;
 const CLEAR_LINE = '\r\x1b[2K';
 const HIDE_CURSOR = '\x1b[?25l';
 const SHOW_CURSOR = '\x1b[?25h';
+
+/**
+ * One status line at the bottom of a terminal, redrawn in place from `render`, with any other line
+ * printed above it (the status line is cleared, the line printed, the status line drawn again).
+ * `render` must keep the line narrower than the terminal: a wrapped line cannot be redrawn in
+ * place. The cursor is hidden while it lives (and shown again even if a second Ctrl-C ends the
+ * process at once).
+ */
+export class StatusLine {
+  private active = true;
+  private drawn = '';
+  private readonly disposeHardExit: () => void;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly render: () => string,
+  ) {
+    this.disposeHardExit = onHardExit(() => stream.write(SHOW_CURSOR));
+    stream.write(HIDE_CURSOR);
+    this.draw();
+  }
+
+  draw(): void {
+    if (!this.active) return;
+    const line = this.render();
+    if (line === this.drawn) return;
+    this.drawn = line;
+    this.stream.write(`${CLEAR_LINE}${line}`);
+  }
+
+  /** Prints what `write` writes (whole lines) above the status line. */
+  above(write: () => void): void {
+    if (this.active) this.stream.write(CLEAR_LINE);
+    write();
+    if (this.active) {
+      this.drawn = '';
+      this.draw();
+    }
+  }
+
+  stop(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.stream.write(`${CLEAR_LINE}${SHOW_CURSOR}`);
+    this.disposeHardExit();
+  }
+}
 
 export function startDisplay(tracker: RunTracker, mode: ProgressMode, stream: NodeJS.WriteStream, c: Colors): Display {
   const warnPlain = (line: string) => process.stderr.write(`${line}\n`);
@@ -154,51 +201,23 @@ export function startDisplay(tracker: RunTracker, mode: ProgressMode, stream: No
     return { info: write, warn: warnPlain, stop: () => clearInterval(heartbeat) };
   }
 
-  // A terminal: one status line at the bottom, redrawn in place. Its width stays under the
-  // terminal's so that it never wraps (a wrapped line cannot be redrawn in place); any other
-  // line is printed above it by clearing it, printing the line and drawing it again.
-  let active = true;
-  let drawn = '';
-  const status = () => {
+  const line = new StatusLine(stream, () => {
     const columns = stream.columns ?? 80;
     return formatProgress(tracker.snapshot(), c, Math.max(10, Math.min(30, columns - 90)), columns - 1);
-  };
-  const draw = () => {
-    if (!active) return;
-    const line = status();
-    if (line === drawn) return;
-    drawn = line;
-    stream.write(`${CLEAR_LINE}${line}`);
-  };
-  const above = (write: () => void) => {
-    if (active) stream.write(CLEAR_LINE);
-    write();
-    if (active) {
-      drawn = '';
-      draw();
-    }
-  };
-  const showCursor = () => stream.write(SHOW_CURSOR);
-  const disposeHardExit = onHardExit(showCursor);
-  stream.write(HIDE_CURSOR);
-  draw();
+  });
   tracker.on((event) => {
-    if (event.kind === 'model-done') above(() => stream.write(`${modelLine(event, c)}\n`));
-    else draw();
+    if (event.kind === 'model-done') line.above(() => stream.write(`${modelLine(event, c)}\n`));
+    else line.draw();
   });
   // Elapsed time and the estimate move between events too.
-  const tick = setInterval(draw, 100);
+  const tick = setInterval(() => line.draw(), 100);
   tick.unref();
   return {
-    info: (line) => above(() => stream.write(`${line}\n`)),
-    warn: (line) => above(() => process.stderr.write(`${line}\n`)),
+    info: (text) => line.above(() => stream.write(`${text}\n`)),
+    warn: (text) => line.above(() => process.stderr.write(`${text}\n`)),
     stop: () => {
-      if (!active) return;
-      active = false;
       clearInterval(tick);
-      stream.write(CLEAR_LINE);
-      showCursor();
-      disposeHardExit();
+      line.stop();
     },
   };
 }
