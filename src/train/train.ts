@@ -85,8 +85,23 @@ interface RunContext {
   signal: AbortSignal | undefined;
 }
 
+/** A data set's finished run: its report and where its folder landed (none: nowhere would take it). */
+interface Trained {
+  report: Report;
+  folder: string | undefined;
+  /** Why the folder is not in the results folder, when it is not. */
+  unsaved?: string;
+}
+
+/**
+ * Exit status of a run whose folder could not be written to the results folder (it went to a
+ * fallback folder, or nowhere), whatever else happened: scripts that look in the results folder
+ * would not find it.
+ */
+export const EXIT_UNSAVED = 3;
+
 /** Trains every model on one data set and lands its run folder. */
-async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report: Report; folder: string }> {
+async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<Trained> {
   const { loaded, plan } = run;
   // Charts are drawn in idle CPU while the models train; with several data sets, each page is
   // drawn once its own models are done.
@@ -124,7 +139,15 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report:
   files['report.json'] = `${JSON.stringify(report, null, 2)}\n`;
   files['report.md'] = formatMarkdown(report);
   files['report.html'] = await charts.html(report, (message) => ctx.display.warn(`train: warning: ${message}`));
-  return { report, folder: await run.folder!.land(files) };
+  const landed = await run.folder!.landOrFallBack(files);
+  if (landed.problem !== undefined) {
+    ctx.display.warn(
+      `train: error: ${landed.problem}; ${landed.path ? `it is saved in ${shown(landed.path)} instead (move it into ${shown(ctx.options.resultsDir)} when that can take it)` : 'no fallback folder could be written either: report.json follows on stderr'}`,
+    );
+    // Nowhere to keep it but the terminal or the log: never lose a finished run.
+    if (!landed.path && !ctx.options.json) process.stderr.write(files['report.json']);
+  }
+  return { report, folder: landed.path, ...(landed.problem !== undefined ? { unsaved: landed.problem } : {}) };
 }
 
 /**
@@ -175,7 +198,7 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     several: runs.length > 1,
     signal,
   };
-  let results: { report: Report; folder: string }[];
+  let results: Trained[];
   try {
     // Every run id is claimed, and shown, before the first task: the folder is the run's own.
     for (const run of runs) {
@@ -188,11 +211,13 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     signal?.removeEventListener('abort', notice);
   }
   if (!options.json && !options.quiet)
-    for (const { report, folder } of results) process.stdout.write(`\n${formatSummary(report, shown(folder), c)}\n`);
+    for (const { report, folder } of results)
+      process.stdout.write(`\n${formatSummary(report, folder && shown(folder), c)}\n`);
   if (options.json) {
     const reports = results.map((r) => r.report);
     process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   }
+  if (results.some((r) => r.unsaved !== undefined)) return EXIT_UNSAVED;
   if (results.some((r) => r.report.status === 'interrupted')) return interruptExitStatus(signal!.reason);
   return results.some((r) => r.report.models.some((m) => m.status === 'failed')) ? 1 : 0;
 }
