@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseReport } from '../src/results/schema.js';
 import { tempDir } from './support/helpers.js';
-import { runConfined } from './support/confined.js';
+import { fillTmpfs, mountTmpfs, runConfined } from './support/confined.js';
 
 describe('a disk that fills up during the run', () => {
   it('lands the report in a printed fallback folder, exit status 3', async () => {
@@ -18,11 +18,11 @@ describe('a disk that fills up during the run', () => {
     const gate = join(base, 'gate');
     // The gated model holds the run in training until the disk is full.
     const run = await runConfined(
-      `mount -t tmpfs -o size=4m tmpfs "$MNT" || exit 99
+      `${mountTmpfs(4096)}
        (
          i=0
          until ls -d "$MNT"/results/.staging-* >/dev/null 2>&1 || [ $i -ge 1200 ]; do sleep 0.05; i=$((i+1)); done
-         dd if=/dev/zero of="$MNT/fill" bs=4096 2>/dev/null
+         ${fillTmpfs(4096)}
          touch "$GATE"
        ) &
        exec "$NODE" "$ROOT/scripts/run.mjs" train --models knn,gated --model-module "$ROOT/test/fixtures/models/gated.mjs" --results-dir "$MNT/results"`,

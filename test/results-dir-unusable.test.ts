@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root, runCli, tempDir, type CliResult } from './support/helpers.js';
-import { runConfined, unprivileged } from './support/confined.js';
+import { fillTmpfs, mountTmpfs, runConfined, unprivileged } from './support/confined.js';
 
 const TRAIN = '"$NODE" "$ROOT/scripts/run.mjs" train --models knn';
 
@@ -41,9 +41,13 @@ describe('an unusable --results-dir is refused before training', () => {
 
   it('a folder on a read-only file system', async () => {
     const mnt = tempDir();
-    const run = await runConfined(`mount -t tmpfs -o ro tmpfs "$MNT" && exec ${TRAIN} --results-dir "$MNT/results"`, {
-      MNT: mnt,
-    });
+    const run = await runConfined(
+      `${mountTmpfs(256, true)}
+       exec ${TRAIN} --results-dir "$MNT/results"`,
+      {
+        MNT: mnt,
+      },
+    );
     expectRefusedBeforeTraining(run, /read-only/);
   });
 
@@ -67,8 +71,10 @@ describe('an unusable --results-dir is refused before training', () => {
   it('a folder on a full disk', async () => {
     const mnt = tempDir();
     const run = await runConfined(
-      `mount -t tmpfs -o size=256k tmpfs "$MNT" && mkdir "$MNT/results" &&
-       { dd if=/dev/zero of="$MNT/fill" bs=4096 2>/dev/null || true; } && exec ${TRAIN} --results-dir "$MNT/results"`,
+      `${mountTmpfs(256)}
+       mkdir "$MNT/results"
+       ${fillTmpfs(256)}
+       exec ${TRAIN} --results-dir "$MNT/results"`,
       { MNT: mnt },
     );
     expectRefusedBeforeTraining(run, /no space left/);

@@ -24,6 +24,19 @@ export function runConfined(script: string, env: NodeJS.ProcessEnv = {}): Promis
   });
 }
 
+/**
+ * Shell lines that mount a tmpfs of `sizeKiB` (read-only with `readOnly`) on "$MNT", and stop the
+ * script unless it is mounted there: what a script writes afterwards stays in that tmpfs.
+ */
+export const mountTmpfs = (sizeKiB: number, readOnly = false) =>
+  `[ -n "$MNT" ] || exit 96
+   mount -t tmpfs -o size=${sizeKiB}k${readOnly ? ',ro' : ''} tmpfs "$MNT" || exit 99
+   mountpoint -q "$MNT" || exit 98`;
+
+/** A shell line that fills the tmpfs `mountTmpfs(sizeKiB)` mounted, bounded by its size. */
+export const fillTmpfs = (sizeKiB: number) =>
+  `dd if=/dev/zero of="$MNT/fill" bs=4096 count=${Math.ceil(sizeKiB / 4) + 16} 2>/dev/null`;
+
 /** The argv prefix that runs a command as user nobody when this process is root, else nothing. */
 export const unprivileged = (): string[] =>
   process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
