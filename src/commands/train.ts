@@ -22,6 +22,7 @@ import { UsageError } from '../errors.js';
 import { createExecutor, type BackendOptions } from '../execution/backends.js';
 import type { Preprocessing } from '../ml/estimator.js';
 import { catchInterrupts } from '../train/interrupt.js';
+import { reserveStdout } from '../train/progress.js';
 
 interface TrainFlags extends Record<string, unknown>, DataOptions {
   models?: string[];
@@ -197,6 +198,9 @@ export async function main(args: readonly string[]): Promise<number> {
   return guard('train', async () => {
     const flags = parse<TrainFlags>(program(), args);
     if (!flags) return 0;
+    // With --json, stdout carries the report and nothing else: whatever model code prints on this
+    // thread goes to stderr (the workers' output never comes here).
+    const stdout = flags.json ? reserveStdout() : undefined;
     // Start the workers before loading the rest: they boot and load the models while this thread
     // loads its own modules and the data.
     const executor = await createExecutor(backendOptions(flags));
@@ -204,13 +208,19 @@ export async function main(args: readonly string[]): Promise<number> {
     try {
       const { train } = await import('../train/train.js');
       return await train(
-        { ...flags, csv: csvOptions(flags), color: useColor(process.stdout, flags.color) },
+        {
+          ...flags,
+          csv: csvOptions(flags),
+          color: useColor(process.stdout, flags.color),
+          ...(stdout ? { writeReport: stdout.write } : {}),
+        },
         executor,
         interrupt.signal,
       );
     } finally {
       await executor.close();
       interrupt.dispose();
+      stdout?.release();
     }
   });
 }

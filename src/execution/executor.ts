@@ -16,4 +16,9 @@ export interface Executor {
   readonly concurrency: number;
   run(task: Task, signal?: AbortSignal): Promise<TaskResult>;
   close(): Promise<void>;
+  /**
+   * Where the lines that tasks' code prints go (each labelled with its model); by default, a
+   * backend that runs model code in this process writes them to stderr. Never to stdout.
+   */
+  onOutput?(sink: (line: string) => void): void;
 }

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Estimator, ModelDefinition } from '../ml/estimator.js';
 import { gatherRows } from '../ml/matrix.js';
 import { applyScaler } from '../ml/preprocess.js';
-import { createRegistry, type Registry } from '../models/registry.js';
+import { loadRegistry, type Registry } from '../models/registry.js';
 import { resolveRun } from './read.js';
 
 export interface PredictOptions extends Record<string, unknown> {
@@ -149,7 +149,7 @@ export async function predict(options: PredictOptions): Promise<number> {
   const savedModel = await readSavedModel(folder, entry.modelFile, options.model, report.dataset.features, where);
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const [registry, table] = await Promise.all([
-    createRegistry(modules),
+    loadRegistry(modules),
     readCsv(resolve(options.input), options.input, 'input', {
       missing: 'error',
       schema: encoding,

@@ -12,7 +12,7 @@ import { Scheduler } from '../execution/scheduler.js';
 import { type Colors, colors, formatSummary } from '../format/console.js';
 import { formatMarkdown } from '../format/markdown.js';
 import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
-import { createRegistry, selectModels } from '../models/registry.js';
+import { loadRegistry, selectModels } from '../models/registry.js';
 import { packageVersion, shown } from '../paths.js';
 import type { Report } from '../results/report.js';
 import { RunFolder } from '../results/write.js';
@@ -33,6 +33,8 @@ export interface TrainOptions extends SplitOptions {
   /** The backend's name, for the report's versions (its npm package). */
   backend: 'piscina' | 'bullmq';
   json?: boolean;
+  /** Where the --json report goes (the caller may keep stdout for it alone: reserveStdout). */
+  writeReport?: (text: string) => void;
   quiet?: boolean;
   /** Colour in what it prints (the caller decides: a terminal, no NO_COLOR, no --no-color). */
   color: boolean;
@@ -160,7 +162,7 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const started = performance.now();
   const createdAt = new Date();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
-  const registry = await createRegistry(modules);
+  const registry = await loadRegistry(modules);
   const models = selectModels(registry, options.models);
   const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
   const loaded = await loadDatasets(specs, options.csv);
@@ -178,6 +180,8 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const scheduler = new Scheduler(executor, signal);
   tracker.observe(scheduler);
   const display = startDisplay(tracker, progressMode(stream, options.quiet === true), stream, c);
+  // What model code prints in the workers: shown above the status line, not with --quiet.
+  executor.onOutput?.(options.quiet ? () => {} : (line) => display.warn(line));
   const notice = () => {
     const reason: unknown = signal?.reason;
     const name = reason instanceof Interrupted ? (reason.signal === 'SIGINT' ? 'Ctrl-C' : reason.signal) : 'stopped';
@@ -215,7 +219,9 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
       process.stdout.write(`\n${formatSummary(report, folder && shown(folder), c)}\n`);
   if (options.json) {
     const reports = results.map((r) => r.report);
-    process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+    (options.writeReport ?? ((text: string) => process.stdout.write(text)))(
+      `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`,
+    );
   }
   if (results.some((r) => r.unsaved !== undefined)) return EXIT_UNSAVED;
   if (results.some((r) => r.report.status === 'interrupted')) return interruptExitStatus(signal!.reason);
