@@ -15,8 +15,13 @@ import { builtinModels } from './index.js';
 
 const PREPROCESSING = ['standardize', 'minmax', 'none'];
 
+/** Ids name files, table rows and report sections: longer ones would not fit them. */
+export const MAX_ID_LENGTH = 64;
+
 function problemOf(def: Record<string, unknown>): string | undefined {
   const optional = (key: string, type: string) => def[key] !== undefined && typeof def[key] !== type;
+  if (typeof def['id'] === 'string' && def['id'].length > MAX_ID_LENGTH)
+    return `"id" must be at most ${MAX_ID_LENGTH} characters (it has ${def['id'].length})`;
   if (typeof def['id'] !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(def['id']))
     return `"id" must be a lower-case string such as "my-model" (got ${describeValue(def['id'])})`;
   if (typeof def['description'] !== 'string') return '"description" must be a string';

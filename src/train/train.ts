@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import type { Executor } from '../execution/executor.js';
 import { Scheduler } from '../execution/scheduler.js';
 import { type Colors, colors, formatSummary } from '../format/console.js';
+import { terminalText } from '../format/escape.js';
 import { formatMarkdown } from '../format/markdown.js';
 import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
 import { loadRegistry, selectModels } from '../models/registry.js';
@@ -207,7 +208,7 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     // Every run id is claimed, and shown, before the first task: the folder is the run's own.
     for (const run of runs) {
       run.folder = await RunFolder.claim(options.resultsDir, run.plan.dataset.name, createdAt);
-      display.info(c.dim(`run ${run.folder.runId}: ${run.plan.dataset.name}`));
+      display.info(c.dim(`run ${run.folder.runId}: ${terminalText(run.plan.dataset.name)}`));
     }
     results = await Promise.all(runs.map((run) => trainDataset(run, ctx)));
   } finally {
