@@ -24,4 +24,7 @@ process.stdout.on('error', (error) => {
 });
 await ensureBuilt();
 const { main } = await import(target);
-process.exitCode = await main(args);
+// Once a command has its exit status, the process ends with it. A natural exit first closes the
+// signal handlers, and a Ctrl-C in those last milliseconds would end it by the signal (130)
+// although everything was done and written; process.exit keeps them to the end.
+process.exit(await main(args));

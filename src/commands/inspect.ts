@@ -1,5 +1,5 @@
 import { guard } from '../cli/common.js';
-import { datasetOption, delimiterOption } from '../cli/data-options.js';
+import { checkCsvFlagsApply, datasetOption, delimiterOption } from '../cli/data-options.js';
 import { Command, Option, parse } from '../cli/options.js';
 
 interface InspectOptions extends Record<string, unknown> {
@@ -34,11 +34,9 @@ export async function main(args: readonly string[]): Promise<number> {
   return guard('inspect', async () => {
     const options = parse<InspectOptions>(program(), args);
     if (!options) return 0;
-    const [{ loadDatasets, resolveDatasetSpec }, { inspect }, { formatInspection }] = await Promise.all([
-      import('../data/load.js'),
-      import('../data/inspection.js'),
-      import('../format/inspect.js'),
-    ]);
+    const [{ BUILTIN_DATASETS, loadDatasets, resolveDatasetSpec }, { inspect }, { formatInspection }] =
+      await Promise.all([import('../data/load.js'), import('../data/inspection.js'), import('../format/inspect.js')]);
+    checkCsvFlagsApply(options, options.dataset ?? ['iris'], (arg) => BUILTIN_DATASETS.includes(arg));
     const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
     const loaded = await loadDatasets(specs, {
       missing: 'keep',
