@@ -24,7 +24,9 @@ process.stdout.on('error', (error) => {
 });
 await ensureBuilt();
 const { main } = await import(target);
-// Once a command has its exit status, the process ends with it. A natural exit first closes the
-// signal handlers, and a Ctrl-C in those last milliseconds would end it by the signal (130)
-// although everything was done and written; process.exit keeps them to the end.
-process.exit(await main(args));
+process.exitCode = await main(args);
+// The process ends once nothing is left to do (a worker thread stuck in a native call keeps it,
+// and a second Ctrl-C can still end it then). Its natural exit would first restore the default
+// signal handlers, and a Ctrl-C in those last milliseconds would end it by the signal (status 130)
+// although everything was done and written: process.exit from here keeps them to the end.
+process.on('exit', (code) => process.exit(code));
