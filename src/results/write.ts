@@ -1,6 +1,8 @@
 // The one place that writes results. Every file lands by rename, so no reader ever sees half of
 // one, and a run folder appears whole: a run claims its id by creating a hidden staging folder
-// before its first task, fills it, and renames it into place when its report is complete.
+// before its first task (which is also the check that the results folder can take it), fills it,
+// and renames it into place when its report is complete, or into a fallback folder when the
+// results folder cannot take it by then.
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
