@@ -3,8 +3,8 @@
 // a backend: PiscinaExecutor, worker threads here, or the BullMQ coordinator (bullmq/), workers on
 // other machines, which run the same runTask (run-task.ts) through the same ReliableExecutor.
 // backends.ts is the one place that builds an executor from options; thread-guard.ts is what a
-// thread running model code does about what it prints and the signals it sends. This folder may import ml/,
-// models/ and data/; it knows nothing of reports, formatting or the command line.
+// thread running model code does about what it prints and the signals it sends. This folder may
+// import ml/, models/ and data/; it knows nothing of reports, formatting or the command line.
 import type { Task, TaskResult } from './protocol.js';
 
 /**
