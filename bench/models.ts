@@ -132,8 +132,11 @@ interface Workload {
 }
 
 const fixture = (name: string) => async () =>
-  (await loadDataset(resolveDatasetSpec(join(projectRoot, 'test/fixtures/sklearn', `${name}.csv`)), { missing: 'error' }))
-    .dataset;
+  (
+    await loadDataset(resolveDatasetSpec(join(projectRoot, 'test/fixtures/sklearn', `${name}.csv`)), {
+      missing: 'error',
+    })
+  ).dataset;
 
 /** Predict time is measured on at most this many rows (the knn bar is 2,000 rows of 100,000). */
 const PREDICT_ROWS = 2000;
@@ -166,7 +169,9 @@ async function timeModels(
       await side.ask({ op: 'load', key: w.name, dir });
       const labels = (rows: number[]) => Int32Array.from(rows, (r) => dataset.labels[r]!);
       const classes = dataset.classNames.length;
-      log(`${w.name}: ${train.length} training rows, predict on ${Math.min(PREDICT_ROWS, test.length)}, ${dataset.cols} features, ${classes} classes`);
+      log(
+        `${w.name}: ${train.length} training rows, predict on ${Math.min(PREDICT_ROWS, test.length)}, ${dataset.cols} features, ${classes} classes`,
+      );
       figures[w.name] = {};
       for (const def of models) {
         if (w.skip?.includes(def.id)) continue;
@@ -176,7 +181,13 @@ async function timeModels(
         const predictRows = test.slice(0, PREDICT_ROWS);
         const Xtest = applyScaler(scaler, gatherRows(dataset.features, dataset.cols, predictRows));
         const ytest = labels(predictRows);
-        const request = { op: 'fit', key: w.name, expr: SKLEARN_ESTIMATORS[def.id], scale, predictRows: predictRows.length };
+        const request = {
+          op: 'fit',
+          key: w.name,
+          expr: SKLEARN_ESTIMATORS[def.id],
+          scale,
+          predictRows: predictRows.length,
+        };
         // Warm both sides' code on small sets (V8 optimises a function after a few calls); the
         // large sets find it warm from the small ones.
         if (dataset.rows < 5000) {
@@ -204,8 +215,14 @@ async function timeModels(
         const fitRatio = ratio(row.oursFitCpuMs, row.sklearnFitCpuMs);
         const predictRatio = ratio(row.oursPredictMs, row.sklearnPredictMs);
         // knn's work is its predict; every other model's is its fit.
-        const judged = def.id === 'knn' ? [row.oursPredictMs, row.sklearnPredictMs] : [row.oursFitCpuMs, row.sklearnFitCpuMs];
-        figures[w.name]![def.id] = { ...row, fitRatioCpu: fitRatio, predictRatio, verdict: verdict(judged[0]!, judged[1]!) };
+        const judged =
+          def.id === 'knn' ? [row.oursPredictMs, row.sklearnPredictMs] : [row.oursFitCpuMs, row.sklearnFitCpuMs];
+        figures[w.name]![def.id] = {
+          ...row,
+          fitRatioCpu: fitRatio,
+          predictRatio,
+          verdict: verdict(judged[0]!, judged[1]!),
+        };
         log(
           `  ${def.id.padEnd(20)} fit ${fmt(row.oursFitCpuMs)} vs ${fmt(row.sklearnFitCpuMs)} cpu (${fitRatio.toFixed(2)}x; wall ${fmt(row.oursFitMs)} vs ${fmt(row.sklearnFitMs)})  predict ${fmt(row.oursPredictMs)} vs ${fmt(row.sklearnPredictMs)} (${predictRatio.toFixed(2)}x)  accuracy ${row.oursAccuracy.toFixed(3)} vs ${row.sklearnAccuracy.toFixed(3)}  ${verdict(judged[0]!, judged[1]!)}`,
         );
@@ -235,7 +252,13 @@ for model in plan['models']:
     pipe.fit(X[train], y[train]).predict(X[test])
 `;
 
-async function wholeRun(log: (line: string) => void, scratch: string, python: string, models: ModelDefinition[], reps: number) {
+async function wholeRun(
+  log: (line: string) => void,
+  scratch: string,
+  python: string,
+  models: ModelDefinition[],
+  reps: number,
+) {
   const csv = join(projectRoot, 'test/fixtures/sklearn/digits.csv');
   const dataset = await fixture('digits')();
   // The plan `npm run train -- --cv 5` makes: its split and folds, which Python is given.
@@ -255,7 +278,17 @@ async function wholeRun(log: (line: string) => void, scratch: string, python: st
   );
   const script = join(scratch, 'cross-validate.py');
   writeFileSync(script, CROSS_VALIDATE);
-  const args = ['--dataset', csv, '--cv', '5', '--quiet', '--results-dir', join(scratch, 'cv-results'), '--models', mapped.map((d) => d.id).join(',')];
+  const args = [
+    '--dataset',
+    csv,
+    '--cv',
+    '5',
+    '--quiet',
+    '--results-dir',
+    join(scratch, 'cv-results'),
+    '--models',
+    mapped.map((d) => d.id).join(','),
+  ];
   const oursMs: number[] = [];
   const theirsMs: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -272,7 +305,12 @@ async function wholeRun(log: (line: string) => void, scratch: string, python: st
     theirsMs.push(performance.now() - started);
     log(`  run ${r + 1}: npm run train ${fmt(oursMs.at(-1)!)}, cross_validate ${fmt(theirsMs.at(-1)!)}`);
   }
-  const figures = { oursMs: median(oursMs), sklearnMs: median(theirsMs), ratio: median(oursMs) / median(theirsMs), models: mapped.map((d) => d.id) };
+  const figures = {
+    oursMs: median(oursMs),
+    sklearnMs: median(theirsMs),
+    ratio: median(oursMs) / median(theirsMs),
+    models: mapped.map((d) => d.id),
+  };
   log(`  median: ${fmt(figures.oursMs)} vs ${fmt(figures.sklearnMs)}: ${figures.ratio.toFixed(2)}x (bar: at most 2x)`);
   return figures;
 }
@@ -311,7 +349,9 @@ async function etaHeld(log: (line: string) => void, models: ModelDefinition[]) {
   }
   const remainingMs = performance.now() - quarter!.at;
   const figures = { etaMs: quarter!.etaMs, remainingMs, ratio: quarter!.etaMs / remainingMs };
-  log(`  at a quarter of the tasks: estimate ${fmt(figures.etaMs)}, actually remained ${fmt(remainingMs)}: ${figures.ratio.toFixed(2)}x (bar: 0.5x to 2x)`);
+  log(
+    `  at a quarter of the tasks: estimate ${fmt(figures.etaMs)}, actually remained ${fmt(remainingMs)}: ${figures.ratio.toFixed(2)}x (bar: 0.5x to 2x)`,
+  );
   return figures;
 }
 
@@ -331,11 +371,23 @@ const section: BenchSection = {
       { name: 'digits', dataset: fixture('digits'), reps: quick ? 2 : 5 },
       { name: 'breast-cancer', dataset: fixture('breast-cancer'), reps: quick ? 2 : 5 },
       { name: 'wine', dataset: fixture('wine'), reps: quick ? 2 : 5 },
-      { name: 'classification-10000x20', dataset: async () => syntheticClassification(10_000), skip: ['svm'], reps: quick ? 1 : 3 },
+      {
+        name: 'classification-10000x20',
+        dataset: async () => syntheticClassification(10_000),
+        skip: ['svm'],
+        reps: quick ? 1 : 3,
+      },
       { name: 'classification-20000x20', dataset: async () => syntheticClassification(20_000), reps: quick ? 1 : 3 },
       ...(quick
         ? []
-        : [{ name: 'classification-100000x20', dataset: async () => syntheticClassification(100_000), skip: ['svm'], reps: 2 }]),
+        : [
+            {
+              name: 'classification-100000x20',
+              dataset: async () => syntheticClassification(100_000),
+              skip: ['svm'],
+              reps: 2,
+            },
+          ]),
     ];
     const timings = await timeModels(log, scratch, python, models, workloads);
     const growth: Record<string, number> = {};
@@ -349,7 +401,9 @@ const section: BenchSection = {
         log(`  ${def.id.padEnd(20)} ${growth[def.id]!.toFixed(1)}x`);
       }
     }
-    log('the default `npm run train -- --dataset digits --cv 5` (2 threads) vs cross_validate(n_jobs=-1), whole processes:');
+    log(
+      'the default `npm run train -- --dataset digits --cv 5` (2 threads) vs cross_validate(n_jobs=-1), whole processes:',
+    );
     const whole = await wholeRun(log, scratch, python, models, quick ? 1 : 3);
     log('progress estimate on that run:');
     const eta = await etaHeld(log, models);

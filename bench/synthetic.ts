@@ -60,5 +60,12 @@ export function syntheticClassification(rows: number, cols = 20, classes = 3, se
   const featureNames = Array.from({ length: cols }, (_, j) => `f${j}`);
   const classNames = Array.from({ length: classes }, (_, c) => `c${c}`);
   const parts = { featureNames, classNames, features, labels };
-  return { name: `classification-${rows}x${cols}`, source: 'generated', rows, cols, ...parts, sha256: hashDataset(parts) };
+  return {
+    name: `classification-${rows}x${cols}`,
+    source: 'generated',
+    rows,
+    cols,
+    ...parts,
+    sha256: hashDataset(parts),
+  };
 }

@@ -15,6 +15,8 @@ const entryPoints = () => [
   join(root, 'workers/pool-thread.ts'),
   // The thread that parses a large CSV file (src/data/load.ts).
   join(root, 'workers/csv-thread.ts'),
+  // The thread that tries model modules out before the main thread imports them (src/models/registry.ts).
+  join(root, 'workers/module-probe.ts'),
   ...readdirSync(join(root, 'src/commands'))
     .filter((name) => name.endsWith('.ts'))
     .map((name) => join(root, 'src/commands', name)),

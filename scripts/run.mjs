@@ -25,3 +25,8 @@ process.stdout.on('error', (error) => {
 await ensureBuilt();
 const { main } = await import(target);
 process.exitCode = await main(args);
+// The process ends once nothing is left to do (a worker thread stuck in a native call keeps it,
+// and a second Ctrl-C can still end it then). Its natural exit would first restore the default
+// signal handlers, and a Ctrl-C in those last milliseconds would end it by the signal (status 130)
+// although everything was done and written: process.exit from here keeps them to the end.
+process.on('exit', (code) => process.exit(code));

@@ -7,8 +7,9 @@ import { UsageError } from '../src/errors.js';
 import { tempDir } from './support/helpers.js';
 
 const rows = (n: number, from = 0) =>
-  Array.from({ length: n }, (_, i) => `${(from + i) % 97},${(from + i) % 89},${(from + i) % 2 ? 'a' : 'b'}`).join('\n') +
-  '\n';
+  Array.from({ length: n }, (_, i) => `${(from + i) % 97},${(from + i) % 89},${(from + i) % 2 ? 'a' : 'b'}`).join(
+    '\n',
+  ) + '\n';
 
 describe('a CSV that grows while it is read', () => {
   it('is refused as changed while read, with a UsageError naming the file', async () => {

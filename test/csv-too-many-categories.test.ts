@@ -9,7 +9,10 @@ const dir = tempDir();
 /** An id column of `distinct` values over `rows` rows (0.9 MB at 50,000), a number and a label. */
 function idFile(name: string, rows: number, distinct: number): string {
   const path = join(dir, name);
-  const lines = Array.from({ length: rows }, (_, i) => `u${String(i % distinct).padStart(6, '0')},${(i * 37) % 101},${i % 2 ? 'a' : 'b'}`);
+  const lines = Array.from(
+    { length: rows },
+    (_, i) => `u${String(i % distinct).padStart(6, '0')},${(i * 37) % 101},${i % 2 ? 'a' : 'b'}`,
+  );
   writeFileSync(path, `id,x,label\n${lines.join('\n')}\n`);
   return path;
 }
@@ -43,7 +46,9 @@ describe('a text column with too many categories', () => {
   it('raised so far that the one-hot matrix cannot be allocated: one line, not a RangeError', async () => {
     const run = await runCli('inspect', ['--dataset', ids, '--max-categories', '100000']);
     expect(run.stderr).toMatch(
-      new RegExp(`^inspect: error: ${ids}: one-hot encoding "id" \\(50000 values\\) makes 50,000 rows x 50,001 features, \\d+\\.\\d GiB; too large: drop the column or lower --max-categories\\n$`),
+      new RegExp(
+        `^inspect: error: ${ids}: one-hot encoding "id" \\(50000 values\\) makes 50,000 rows x 50,001 features, \\d+\\.\\d GiB; too large: drop the column or lower --max-categories\\n$`,
+      ),
     );
     expect(run.code).toBe(2);
   });

@@ -12,7 +12,11 @@ execFileSync('mkfifo', [fifo]);
 describe('a FIFO given as an input file is refused at once, never waited on', () => {
   it.each([
     ['train --dataset', ['--dataset', fifo], `train: error: ${fifo}: not a regular file (a FIFO); give a file`],
-    ['train --split-file', ['--split-file', fifo], `train: error: --split-file ${fifo}: not a regular file (a FIFO); give a file`],
+    [
+      'train --split-file',
+      ['--split-file', fifo],
+      `train: error: --split-file ${fifo}: not a regular file (a FIFO); give a file`,
+    ],
     [
       'train --folds-file',
       ['--folds-file', fifo],

@@ -49,20 +49,33 @@ async function compare(name: string, csv: string, dataset: Dataset) {
   const python = await findSklearnPython();
   if (!python) throw new Error('scikit-learn is needed: apt-get install -y python3-sklearn');
   const dir = writeForPython(join(tempDir(), name), dataset);
-  const spec = JSON.stringify(models.map((d) => ({ id: d.id, expr: SKLEARN_ESTIMATORS[d.id], preprocess: d.preprocess ?? 'none' })));
+  const spec = JSON.stringify(
+    models.map((d) => ({ id: d.id, expr: SKLEARN_ESTIMATORS[d.id], preprocess: d.preprocess ?? 'none' })),
+  );
   const sklearn = JSON.parse(await runPython(python, CROSS_VALIDATE, [dir, spec])) as {
     testFolds: number[][];
     means: Record<string, number>;
   };
   const foldsFile = join(dir, 'folds.json');
   writeFileSync(foldsFile, JSON.stringify({ testFolds: sklearn.testFolds }));
-  const run = await train(['--dataset', csv, '--folds-file', foldsFile, '--test-size', '0', '--models', models.map((d) => d.id).join(',')]);
+  const run = await train([
+    '--dataset',
+    csv,
+    '--folds-file',
+    foldsFile,
+    '--test-size',
+    '0',
+    '--models',
+    models.map((d) => d.id).join(','),
+  ]);
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const ours = Object.fromEntries(run.report!.models.map((m) => [m.id, m.cv?.accuracy.mean ?? NaN]));
   for (const def of models) {
     const gap = Math.abs(ours[def.id]! - sklearn.means[def.id]!);
-    expect(gap, `${name} ${def.id}: ours ${ours[def.id]} vs scikit-learn ${sklearn.means[def.id]}`).toBeLessThanOrEqual(0.02);
+    expect(gap, `${name} ${def.id}: ours ${ours[def.id]} vs scikit-learn ${sklearn.means[def.id]}`).toBeLessThanOrEqual(
+      0.02,
+    );
   }
 }
 
@@ -72,10 +85,14 @@ const fromFixture = async (name: string) => {
 };
 
 describe('CV accuracy against scikit-learn on its folds', () => {
-  it.each(['digits', 'breast-cancer', 'wine'])('%s', async (name) => {
-    const { csv, dataset } = await fromFixture(name);
-    await compare(name, csv, dataset);
-  }, 600_000);
+  it.each(['digits', 'breast-cancer', 'wine'])(
+    '%s',
+    async (name) => {
+      const { csv, dataset } = await fromFixture(name);
+      await compare(name, csv, dataset);
+    },
+    600_000,
+  );
 
   it('a seeded 20,000 x 20 set', async () => {
     const dataset = syntheticClassification(20_000);

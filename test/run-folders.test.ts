@@ -71,6 +71,6 @@ describe('run folders', () => {
   it('an unwritable results folder is found when the run claims its id, before any training', async () => {
     const resultsDir = join(tempDir(), 'file');
     writeFileSync(resultsDir, 'not a folder');
-    await expect(RunFolder.claim(resultsDir, 'iris')).rejects.toThrow(/EEXIST|ENOTDIR/);
+    await expect(RunFolder.claim(resultsDir, 'iris')).rejects.toThrow(/is a file, not a folder/);
   });
 });

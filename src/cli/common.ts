@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { terminalText } from '../format/escape.js';
 
 /** Runs a command, turning a UsageError into one line on stderr and exit status 2. */
 export async function guard(command: string, body: () => Promise<number>): Promise<number> {
@@ -6,7 +7,9 @@ export async function guard(command: string, body: () => Promise<number>): Promi
     return await body();
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${command}: error: ${error.message}\n`);
+      // Messages quote names from the data: their control characters are written out, so the
+      // line stays one line and no escape sequence reaches the terminal.
+      process.stderr.write(`${command}: error: ${terminalText(error.message)}\n`);
       return error.exitCode;
     }
     throw error;

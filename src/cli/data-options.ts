@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import type { CsvOptions } from '../data/csv.js';
 import type { SourceFlags } from '../data/sources.js';
 import { MAX_CATEGORIES } from '../data/table.js';
+import { UsageError } from '../errors.js';
 import { collect, type Command, integer, Option, positiveSeconds } from './options.js';
 
 const NAMED: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t' };
@@ -21,7 +22,8 @@ export interface DataOptions {
   dataset?: string[];
   label?: string;
   delimiter?: string;
-  missing: 'error' | 'drop';
+  /** Undefined when not given: 'error'. */
+  missing?: 'error' | 'drop';
   maxCategories: number;
 }
 
@@ -109,19 +111,35 @@ export function addCsvOptions(command: Command): Command {
     .addOption(new Option('--label <column>', 'the CSV column holding the class (default: the last column)'))
     .addOption(delimiterOption())
     .addOption(
+      // No default here: whether it was given at all matters (checkCsvFlagsApply).
       new Option(
         '--missing <policy>',
-        'missing values (empty, NaN, nan cells): "error" lists them and stops, "drop" drops their rows',
-      )
-        .choices(['error', 'drop'])
-        .default('error'),
+        'missing values (empty, NaN, nan cells): "error" lists them and stops (the default), "drop" drops their rows',
+      ).choices(['error', 'drop']),
     )
     .addOption(maxCategoriesOption());
 }
 
+/**
+ * The CSV flags say how to read CSV files: given when every data set named is built in, they
+ * would be ignored without a word, so they are a usage error. `builtin` tells a built-in name.
+ */
+export function checkCsvFlagsApply(
+  flags: Pick<DataOptions, 'label' | 'delimiter' | 'missing'>,
+  datasets: readonly string[],
+  builtin: (arg: string) => boolean,
+): void {
+  const given = (['label', 'delimiter', 'missing'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`);
+  if (given.length === 0 || !datasets.every(builtin)) return;
+  const several = given.length > 1;
+  throw new UsageError(
+    `${given.join(', ')} ${several ? 'apply' : 'applies'} only to CSV files, and ${datasets.join(', ')} ${datasets.length > 1 ? 'are' : 'is'} built in; drop ${several ? 'them' : 'it'}, or give a CSV file with --dataset (such as --dataset datasets/iris.csv)`,
+  );
+}
+
 export function csvOptions(options: DataOptions): CsvOptions {
   return {
-    missing: options.missing,
+    missing: options.missing ?? 'error',
     maxCategories: options.maxCategories,
     ...(options.label !== undefined ? { label: options.label } : {}),
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),

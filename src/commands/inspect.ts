@@ -1,6 +1,7 @@
 import { guard, useColor } from '../cli/common.js';
 import {
   addSourceOptions,
+  checkCsvFlagsApply,
   datasetOption,
   delimiterOption,
   maxCategoriesOption,
@@ -46,17 +47,25 @@ export async function main(args: readonly string[]): Promise<number> {
   return guard('inspect', async () => {
     const options = parse<InspectOptions>(program(), args);
     if (!options) return 0;
-    const [{ loadDatasets, resolveDatasetSpec }, { inspect }, { formatInspection }, { remoteOptions }] =
-      await Promise.all([
-        import('../data/load.js'),
-        import('../data/inspection.js'),
-        import('../format/inspect.js'),
-        import('../data/sources.js'),
-      ]);
+    const [
+      { BUILTIN_DATASETS, loadDatasets, resolveDatasetSpec },
+      { inspect },
+      { formatInspection },
+      { remoteOptions },
+    ] = await Promise.all([
+      import('../data/load.js'),
+      import('../data/inspection.js'),
+      import('../format/inspect.js'),
+      import('../data/sources.js'),
+    ]);
+    checkCsvFlagsApply(options, options.dataset ?? ['iris'], (arg) => BUILTIN_DATASETS.includes(arg));
     const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
     // Download progress goes to stderr: stdout is the findings.
     const fetching = specs.some((s) => s.url || s.openml)
-      ? (await import('../train/fetch-progress.js')).stderrFetchDisplay(options.quiet === true, useColor(process.stderr, true))
+      ? (await import('../train/fetch-progress.js')).stderrFetchDisplay(
+          options.quiet === true,
+          useColor(process.stderr, true),
+        )
       : undefined;
     let loaded;
     try {

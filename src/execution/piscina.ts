@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import type { Executor } from './executor.js';
 import { projectRoot } from '../paths.js';
 import { failure, notRun, type Task, type TaskResult } from './protocol.js';
+import { isOutputMessage } from './thread-guard.js';
 
 /**
  * The compiled worker entry. Resolved against the package root rather than this file so that
@@ -58,6 +59,7 @@ function classify(error: unknown, signal: AbortSignal | undefined, maxMemoryMb: 
 export class PiscinaExecutor implements Executor {
   private readonly pool: Piscina<Task, TaskResult>;
   private readonly maxMemoryMb: number | undefined;
+  private output: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
 
   constructor(options: PoolOptions) {
     this.maxMemoryMb = options.maxMemoryMb;
@@ -76,6 +78,15 @@ export class PiscinaExecutor implements Executor {
     // throwing after its task returned). That worker is replaced; it must not end the run, which
     // an 'error' event without a listener would.
     this.pool.on('error', () => {});
+    // What model code prints in a thread arrives as messages (workers/pool-thread.ts), never on
+    // this process's stdout.
+    this.pool.on('message', (message: unknown) => {
+      if (isOutputMessage(message)) for (const line of message.trainpoolOutput) this.output(line);
+    });
+  }
+
+  onOutput(sink: (line: string) => void): void {
+    this.output = sink;
   }
 
   get concurrency(): number {

@@ -167,4 +167,8 @@ export class ReliableExecutor implements Executor {
   close(): Promise<void> {
     return this.inner.close();
   }
+
+  onOutput(sink: (line: string) => void): void {
+    this.inner.onOutput?.(sink);
+  }
 }

@@ -4,6 +4,7 @@ import { gatherRows, type Matrix } from '../ml/matrix.js';
 import { applyScaler, fitScaler } from '../ml/preprocess.js';
 import { createRegistry, type Registry } from '../models/registry.js';
 import { failure, type SharedDataRef, type Task, type TaskResult, type TrainTask } from './protocol.js';
+import { setOutputLabel } from './thread-guard.js';
 
 const registries = new Map<string, Promise<Registry>>();
 
@@ -50,8 +51,11 @@ function checkedPredictions(predictions: ArrayLike<number>, rows: number, classe
 }
 
 async function fitAndPredict(task: TrainTask): Promise<TaskResult> {
+  // What a module prints while it is imported is the module's, not the model's of this task.
+  setOutputLabel('model module');
   const definition = (await registryFor(task.modules)).get(task.modelId);
   if (!definition) throw new Error(`model "${task.modelId}" is not registered in this worker`);
+  setOutputLabel(task.modelId);
   const data = task.data;
   // A distributed worker resolves a hash reference to shared memory before calling runTask.
   if (data.kind !== 'shared') throw new Error(`data set ${data.sha256} was not resolved to memory before the task ran`);
@@ -92,5 +96,8 @@ export async function runTask(task: Task): Promise<TaskResult> {
     return await fitAndPredict(task);
   } catch (error) {
     return failure('threw', error);
+  } finally {
+    // Whatever the model prints after it returned (a stray timer) is the worker's to show.
+    setOutputLabel('worker');
   }
 }

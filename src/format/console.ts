@@ -1,6 +1,7 @@
 import picocolors from 'picocolors';
 import type { ModelReport, Report } from '../results/report.js';
 import { COLUMNS, formatValue } from './columns.js';
+import { terminalText } from './escape.js';
 import { cvText, leaderboardRows, scoreColumns, untrainedNote } from './text.js';
 
 export type Colors = ReturnType<typeof picocolors.createColors>;
@@ -8,8 +9,9 @@ export const colors = (enabled: boolean): Colors => picocolors.createColors(enab
 
 /** One line for a model as soon as it finishes. */
 export function formatModelLine(m: ModelReport, c: Colors): string {
-  if (m.status === 'failed') return `${c.red('✗')} ${m.id.padEnd(22)} ${c.red(untrainedNote(m))}`;
-  if (m.status === 'not-run') return `${c.yellow('-')} ${m.id.padEnd(22)} ${c.yellow(untrainedNote(m))}`;
+  // A model's message is its own text: on a terminal, its control characters are written out.
+  if (m.status === 'failed') return `${c.red('✗')} ${m.id.padEnd(22)} ${c.red(terminalText(untrainedNote(m)))}`;
+  if (m.status === 'not-run') return `${c.yellow('-')} ${m.id.padEnd(22)} ${c.yellow(terminalText(untrainedNote(m)))}`;
   const parts = [
     m.metrics ? `test ${COLUMNS.accuracy.label} ${formatValue('accuracy', m.metrics.accuracy)}` : undefined,
     m.cv ? `cv ${cvText(m)}` : undefined,
@@ -35,7 +37,7 @@ export function formatLeaderboard(report: Report, c: Colors): string {
   for (const r of rows) {
     if (r.note) {
       const paint = r.model.status === 'failed' ? c.red : c.yellow;
-      out.push(`${r.rank.padStart(widths[0]!)}  ${r.model.id.padEnd(widths[1]!)}  ${paint(r.note)}`);
+      out.push(`${r.rank.padStart(widths[0]!)}  ${r.model.id.padEnd(widths[1]!)}  ${paint(terminalText(r.note))}`);
     } else out.push(line([r.rank, r.model.id, ...r.cells]));
   }
   return out.join('\n');
@@ -43,7 +45,7 @@ export function formatLeaderboard(report: Report, c: Colors): string {
 
 export function formatSummary(report: Report, folder: string | undefined, c: Colors): string {
   const header =
-    `${report.dataset.name}: ${report.dataset.rows} rows, ${report.dataset.features} features, ${report.dataset.classes.length} classes; ` +
+    `${terminalText(report.dataset.name)}: ${report.dataset.rows} rows, ${report.dataset.features} features, ${report.dataset.classes.length} classes; ` +
     `${report.split.train.length} train / ${report.split.test.length} test rows (seed ${report.split.seed}${report.split.file ? `, ${report.split.file}` : ''}); ${report.threads} threads; ${(report.durationMs / 1000).toFixed(2)} s${report.status === 'interrupted' ? '; interrupted: partial report' : ''}`;
   return [c.dim(header), '', formatLeaderboard(report, c), ...(folder ? ['', `report: ${folder}`] : [])].join('\n');
 }

@@ -1,6 +1,7 @@
 // The shell shared by every HTML page trainpool writes: one self-contained file, styles inline,
 // charts as inline SVG, no script and nothing fetched (the Content-Security-Policy forbids it).
 import { FONT } from '../charts/templates.js';
+import { clip } from './escape.js';
 
 export const esc = (text: string): string =>
   text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
@@ -37,6 +38,12 @@ export function definitions(items: readonly (readonly [string, Cell])[]): string
 
 export const code = (text: string): Html => raw(`<code>${esc(text)}</code>`);
 
+/** A name from the data, shortened for the layout; a shortened one keeps its whole text as a tooltip. */
+export const name = (text: string): Html => {
+  const shown = clip(text);
+  return raw(shown === text ? esc(text) : `<span title="${esc(text)}">${esc(shown)}</span>`);
+};
+
 /** A legend entry drawn in CSS, matching a chart's marker. */
 export function swatch(color: string, label: string, shape: 'circle' | 'diamond' | 'tick' | 'line' = 'circle'): string {
   return `<span class="swatch"><i class="${shape}" style="--c:${esc(color)}"></i>${esc(label)}</span>`;
@@ -48,7 +55,7 @@ const STYLE = `
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.5 ${FONT}; color: var(--ink); background: #fff; }
 main { max-width: 1120px; margin: 0 auto; padding: 28px 32px 48px; }
-h1 { font-size: 24px; margin: 0 0 4px; font-weight: 650; }
+h1 { font-size: 24px; margin: 0 0 4px; font-weight: 650; overflow-wrap: anywhere; }
 h1 .muted { font-weight: 400; font-size: 16px; }
 h2 { font-size: 17px; margin: 36px 0 12px; padding-bottom: 6px; border-bottom: 1px solid var(--line); font-weight: 600; }
 h3 { font-size: 15px; margin: 0 0 4px; font-weight: 600; }
@@ -59,6 +66,7 @@ code { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace
   padding: 1px 5px; border-radius: 4px; overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 th, td { padding: 6px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+td { overflow-wrap: anywhere; }
 th { font-weight: 600; color: var(--muted); font-size: 12.5px; border-bottom: 2px solid var(--line); white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tbody tr:hover { background: var(--soft); }

@@ -1,4 +1,8 @@
 import type { Inspection } from '../data/inspection.js';
+import { clip, terminalText } from './escape.js';
+
+/** A name from the data as a terminal table shows it: shortened, control characters written out. */
+const cell = (name: string) => terminalText(clip(name));
 
 const number = (v: number | undefined) =>
   v === undefined ? '' : Number.isInteger(v) ? String(v) : v.toPrecision(6).replace(/\.?0+$/, '');
@@ -17,10 +21,10 @@ function table(head: string[], rows: string[][], left: number[]): string {
 export function formatInspection(x: Inspection): string {
   const featureColumns = x.columns.filter((c) => c.type !== 'label').length;
   const out = [
-    `${x.file ?? x.name}: ${x.rows} rows, ${featureColumns} feature column${featureColumns === 1 ? '' : 's'} + label "${x.label}", ${x.classes.length} classes; ${x.features} features${x.features !== featureColumns ? ' after one-hot encoding' : ''}`,
+    `${terminalText(x.file ?? x.name)}: ${x.rows} rows, ${featureColumns} feature column${featureColumns === 1 ? '' : 's'} + label "${cell(x.label)}", ${x.classes.length} classes; ${x.features} features${x.features !== featureColumns ? ' after one-hot encoding' : ''}`,
     ...(x.fetch
       ? [
-          `  downloaded from ${x.fetch.url} at ${x.fetch.fetchedAt}${x.fetch.cached ? ', read from the cache' : ''}; bytes sha256 ${x.fetch.sha256}`,
+          `  downloaded from ${terminalText(x.fetch.url)} at ${x.fetch.fetchedAt}${x.fetch.cached ? ', read from the cache' : ''}; bytes sha256 ${x.fetch.sha256}`,
         ]
       : []),
     `  ${x.delimiter ? `delimiter: ${x.delimiter}; ` : x.file ? '' : `built in (${x.source}); `}sha256 ${x.sha256}; read in ${x.readMs.toFixed(0)} ms${
@@ -30,9 +34,9 @@ export function formatInspection(x: Inspection): string {
     table(
       ['column', 'type', 'missing', 'min', 'max'],
       x.columns.map((c) => [
-        c.name,
+        cell(c.name),
         c.type === 'one-hot'
-          ? `text, one-hot: ${c.categories!.length} values (${c.categories!.slice(0, 5).join(', ')}${c.categories!.length > 5 ? ', …' : ''})`
+          ? `text, one-hot: ${c.categories!.length} values (${c.categories!.slice(0, 5).map(cell).join(', ')}${c.categories!.length > 5 ? ', …' : ''})`
           : c.type,
         String(c.missing),
         number(c.min),
@@ -43,14 +47,14 @@ export function formatInspection(x: Inspection): string {
     '',
     table(
       ['class', 'rows'],
-      x.classes.map((c) => [c.name, String(c.rows)]),
+      x.classes.map((c) => [cell(c.name), String(c.rows)]),
       [0],
     ),
     '',
     x.missing.cells === 0
       ? 'missing cells: none'
-      : `missing cells: ${x.missing.cells} in ${x.missing.rows} rows: ${x.missing.first.map((m) => `line ${m.line} "${m.column}"`).join(', ')}${x.missing.cells > x.missing.first.length ? ', …' : ''}`,
+      : `missing cells: ${x.missing.cells} in ${x.missing.rows} rows: ${x.missing.first.map((m) => `line ${m.line} "${cell(m.column)}"`).join(', ')}${x.missing.cells > x.missing.first.length ? ', …' : ''}`,
   ];
-  if (x.problems.length > 0) out.push('', ...x.problems.map((p) => `problem: ${p}`));
+  if (x.problems.length > 0) out.push('', ...x.problems.map((p) => `problem: ${terminalText(p)}`));
   return out.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { ModelReport, Report } from '../results/report.js';
 import { COLUMNS, formatValue } from './columns.js';
+import { clip, markdownCode, markdownText as escape } from './escape.js';
 import { ALL_METRICS, cvText, fixed, leaderboardRows, scoreColumns } from './text.js';
 
 const table = (head: string[], rows: string[][]) =>
@@ -9,16 +10,14 @@ const table = (head: string[], rows: string[][]) =>
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 
-const escape = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
 function modelSection(m: ModelReport): string {
   const lines = [
-    `### ${m.id}`,
+    `### ${escape(m.id)}`,
     '',
-    m.description,
+    escape(m.description),
     '',
-    ...(m.library ? [`- library: ${m.library.name} ${m.library.version}`] : []),
-    `- params: \`${JSON.stringify(m.params)}\``,
+    ...(m.library ? [`- library: ${escape(`${m.library.name} ${m.library.version}`)}`] : []),
+    `- params: ${markdownCode(JSON.stringify(m.params))}`,
     `- preprocessing: ${m.preprocess}`,
   ];
   const cvAccuracy = m.cv?.accuracy;
@@ -34,7 +33,7 @@ function modelSection(m: ModelReport): string {
         ['candidate', 'params', `cv ${COLUMNS.accuracy.label}`],
         m.tuning.candidates.map((c, i) => [
           `${i + 1}${i === m.tuning!.best ? ' (best)' : ''}`,
-          `\`${JSON.stringify(c.params)}\``,
+          markdownCode(JSON.stringify(c.params), true),
           c.cv?.accuracy
             ? `${fixed(c.cv.accuracy.mean, 4)} ± ${fixed(c.cv.accuracy.std, 4)}`
             : c.status === 'not-run'
@@ -61,14 +60,20 @@ function modelSection(m: ModelReport): string {
       '',
       table(
         ['class', 'precision', 'recall', 'F1', 'support'],
-        m.metrics.perClass.map((p) => [p.class, fixed(p.precision), fixed(p.recall), fixed(p.f1), String(p.support)]),
+        m.metrics.perClass.map((p) => [
+          escape(clip(p.class)),
+          fixed(p.precision),
+          fixed(p.recall),
+          fixed(p.f1),
+          String(p.support),
+        ]),
       ),
       '',
       'Confusion matrix (rows: true class, columns: predicted):',
       '',
       table(
-        ['', ...labels],
-        matrix.map((row, i) => [`**${labels[i]}**`, ...row.map(String)]),
+        ['', ...labels.map((label) => escape(clip(label)))],
+        matrix.map((row, i) => [`**${escape(clip(labels[i]!))}**`, ...row.map(String)]),
       ),
     );
   }
@@ -93,14 +98,14 @@ export function formatMarkdown(report: Report): string {
   const columns = scoreColumns(report, ALL_METRICS, ['fitMs', 'predictMs'], true);
   const rows = leaderboardRows(report, columns);
   return [
-    `# trainpool run ${report.runId}`,
+    `# trainpool run ${escape(report.runId)}`,
     '',
     `- status: ${report.status}`,
     `- created: ${report.createdAt}`,
-    `- data set: ${d.name} (${d.source}), ${d.rows} rows x ${d.features} features, ${d.classes.length} classes, sha256 \`${d.sha256.slice(0, 16)}…\``,
+    `- data set: ${escape(d.name)} (${escape(d.source)}), ${d.rows} rows x ${d.features} features, ${d.classes.length} classes, sha256 \`${d.sha256.slice(0, 16)}…\``,
     ...dataNotes(report),
-    `- split: ${report.split.file ? `from ${report.split.file}` : `stratified, seed ${report.split.seed}, test size ${report.split.testSize}`}: ${report.split.train.length} train / ${report.split.test.length} test rows`,
-    `- cross-validation: ${report.cv ? `${report.cv.k} folds${report.cv.file ? ` from ${report.cv.file}` : ', stratified'}` : 'none'}${report.tune ? '; grids tuned' : ''}`,
+    `- split: ${report.split.file ? `from ${escape(report.split.file)}` : `stratified, seed ${report.split.seed}, test size ${report.split.testSize}`}: ${report.split.train.length} train / ${report.split.test.length} test rows`,
+    `- cross-validation: ${report.cv ? `${report.cv.k} folds${report.cv.file ? ` from ${escape(report.cv.file)}` : ', stratified'}` : 'none'}${report.tune ? '; grids tuned' : ''}`,
     `- threads: ${report.threads}; Node ${report.nodeVersion}; ${(report.durationMs / 1000).toFixed(2)} s`,
     '',
     '## Leaderboard',
@@ -109,7 +114,7 @@ export function formatMarkdown(report: Report): string {
       ['#', 'model', ...columns.map((c) => c.head), 'note'],
       rows.map((r) => [
         r.rank,
-        r.model.id,
+        escape(r.model.id),
         ...(r.note ? columns.map((_, i) => (i === 0 && report.cv ? cvText(r.model) : '-')) : r.cells),
         escape(r.note),
       ]),

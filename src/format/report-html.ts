@@ -2,7 +2,7 @@
 import { MARKERS } from '../charts/inputs.js';
 import { rankModels, type ModelReport, type Report } from '../results/report.js';
 import { COLUMNS, formatValue } from './columns.js';
-import { code, definitions, esc, page, raw, swatch, table, type Cell } from './html-page.js';
+import { code, definitions, esc, name, page, raw, swatch, table, type Cell } from './html-page.js';
 import { ALL_METRICS, cvText, fixed, leaderboardRows, scoreColumns, untrainedNote } from './text.js';
 
 /** The drawn charts of one report, as SVG markup. */
@@ -177,7 +177,13 @@ function modelCard(m: ModelReport, charts: ReportChartSvgs): string {
           { head: 'F1', num: true },
           { head: 'support', num: true },
         ],
-        m.metrics.perClass.map((p) => [p.class, fixed(p.precision), fixed(p.recall), fixed(p.f1), String(p.support)]),
+        m.metrics.perClass.map((p) => [
+          name(p.class),
+          fixed(p.precision),
+          fixed(p.recall),
+          fixed(p.f1),
+          String(p.support),
+        ]),
       ),
       '</div>',
     );
@@ -197,7 +203,7 @@ function settings(report: Report): string {
     ['data set', `${d.name} (${d.source})`],
     ['shape', `${d.rows} rows × ${d.features} features`],
     ['features', d.featureNames.join(', ')],
-    ['classes', d.classes.map((c, i) => `${c} (${d.classCounts[i] ?? '?'})`).join(', ')],
+    ['classes', raw(d.classes.map((c, i) => `${name(c).html} (${d.classCounts[i] ?? '?'})`).join(', '))],
     ['data sha256', code(d.sha256)],
     ['seed', String(report.split.seed)],
     ['split', splitText(report)],

@@ -1,6 +1,8 @@
 // format/: pure formatters, `(report or comparison) => string`, for the console, report.md,
 // report.html, compare's and history's pages and the progress line; columns.ts is the one table of
-// labels and number formats. May import results/ and ml/ types and charts/ inputs; never writes.
+// labels and number formats; escape.ts writes names from the data as each output needs them
+// (shortened, escaped for Markdown, control characters written out for a terminal). May import
+// results/ and ml/ types and charts/ inputs; never writes.
 import { METRICS, type MetricId, type TimingId } from '../ml/metrics.js';
 import { rankModels, type ModelReport, type OkModelReport, type Report } from '../results/report.js';
 import { COLUMNS, formatValue } from './columns.js';

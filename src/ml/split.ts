@@ -126,7 +126,10 @@ export function validateSplit(value: unknown, n: number, where: string): Split {
   return { train, test };
 }
 
-/** Validates explicit folds: test folds over the training rows, disjoint, together covering them. */
+/**
+ * Validates explicit folds: test folds over the training rows, each holding at least one row,
+ * disjoint, and together covering them (a CV score is then of every training row, once).
+ */
 export function validateFolds(value: unknown, trainRows: readonly number[], where: string): number[][] {
   const testFolds = (value as Record<string, unknown> | null)?.['testFolds'];
   if (!Array.isArray(testFolds) || testFolds.length < 2) {
@@ -134,8 +137,10 @@ export function validateFolds(value: unknown, trainRows: readonly number[], wher
   }
   const allowed = new Set(trainRows);
   const seen = new Set<number>();
-  return testFolds.map((fold, f) => {
+  const folds = testFolds.map((fold, f) => {
     const rows = checkIndices(`testFolds[${f}]`, fold, Number.MAX_SAFE_INTEGER, where);
+    if (rows.length === 0)
+      throw new UsageError(`${where}: testFolds[${f}] is empty; every fold needs at least one row`);
     for (const row of rows) {
       if (!allowed.has(row))
         throw new UsageError(`${where}: testFolds[${f}] holds row ${row}, which is not in the training part`);
@@ -144,4 +149,29 @@ export function validateFolds(value: unknown, trainRows: readonly number[], wher
     }
     return rows;
   });
+  if (seen.size < trainRows.length) {
+    const missing = trainRows.find((row) => !seen.has(row));
+    throw new UsageError(
+      `${where}: the folds hold ${seen.size} of the ${trainRows.length} training rows (row ${missing} is in none); together they must cover the training part`,
+    );
+  }
+  return folds;
+}
+
+/**
+ * Throws unless the rows a model is fitted on hold at least two classes: fitted on one, it has
+ * learnt nothing, and every score of it would say so only by accident. `part` names the rows.
+ */
+export function requireTwoClasses(
+  labels: ArrayLike<number>,
+  rows: readonly number[],
+  classNames: readonly string[],
+  part: string,
+): void {
+  if (rows.length === 0) throw new UsageError(`${part} holds no rows; a model needs rows to learn from`);
+  const first = labels[rows[0]!]!;
+  for (const row of rows) if (labels[row] !== first) return;
+  throw new UsageError(
+    `${part} holds one class (${JSON.stringify(classNames[first])}, ${rows.length} rows); a model needs at least two classes to learn from`,
+  );
 }

@@ -106,7 +106,10 @@ export const treeParams = {
   minSamplesSplit: z
     .number()
     .positive()
-    .refine((v) => (Number.isInteger(v) ? v >= 2 : v <= 1), 'an integer of at least 2, or a fraction of the rows up to 1'),
+    .refine(
+      (v) => (Number.isInteger(v) ? v >= 2 : v <= 1),
+      'an integer of at least 2, or a fraction of the rows up to 1',
+    ),
   /** An integer >= 1, or a fraction of the rows in (0, 1). */
   minSamplesLeaf: z
     .number()

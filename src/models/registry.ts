@@ -1,19 +1,27 @@
 // The registry: the built-in models (index.ts) plus those of --model-module files, by id. A model
-// module is checked here, where it is imported, so that a bad one is one clear line at start.
+// module is checked here, where it is imported, so that a bad one is one clear line at start; a
+// command's own thread tries it out in a throwaway thread first (loadRegistry).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { describeValue, UsageError } from '../errors.js';
 import { isJsonObject } from '../json.js';
 import { expectedCost, type ModelDefinition, type RowModelDefinition, type Shape } from '../ml/estimator.js';
+import { projectRoot } from '../paths.js';
 import { asMatrixModel } from './adapter.js';
 import { builtinModels } from './index.js';
 
 const PREPROCESSING = ['standardize', 'minmax', 'none'];
 
+/** Ids name files, table rows and report sections: longer ones would not fit them. */
+export const MAX_ID_LENGTH = 64;
+
 function problemOf(def: Record<string, unknown>): string | undefined {
   const optional = (key: string, type: string) => def[key] !== undefined && typeof def[key] !== type;
+  if (typeof def['id'] === 'string' && def['id'].length > MAX_ID_LENGTH)
+    return `"id" must be at most ${MAX_ID_LENGTH} characters (it has ${def['id'].length})`;
   if (typeof def['id'] !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(def['id']))
     return `"id" must be a lower-case string such as "my-model" (got ${describeValue(def['id'])})`;
   if (typeof def['description'] !== 'string') return '"description" must be a string';
@@ -104,6 +112,73 @@ export async function createRegistry(modules: readonly string[]): Promise<Regist
   const loaded = await Promise.all(modules.map(loadModelModule));
   loaded.forEach((defs, i) => defs.forEach((def) => add(def, `--model-module ${modules[i]}`)));
   return registry;
+}
+
+// Model modules are tried out in a throwaway worker thread before the main thread imports them. A
+// module that ends its process while it loads (a top-level process.exit, as a script would) ends
+// only that thread there, and is refused in one line; what it prints there is dropped. Then the
+// main thread imports it as usual.
+
+/** What the probe thread (workers/module-probe.ts) says. */
+export type ProbeMessage = { loading: string } | { ok: true } | { ok: false; usage: boolean; message: string };
+
+function probePath(): string {
+  const path = join(projectRoot, 'dist/workers/module-probe.js');
+  if (!existsSync(path)) throw new Error(`probe not built: ${path} is missing; run \`node scripts/build.mjs\``);
+  return path;
+}
+
+/** Imports every module in a throwaway thread; resolves when each loaded and defines models. */
+export async function probeModelModules(paths: readonly string[]): Promise<void> {
+  if (paths.length === 0) return;
+  const worker = new Worker(probePath(), { workerData: { paths }, stdout: true, stderr: true });
+  worker.stdout.resume();
+  worker.stderr.resume();
+  let current = paths[0]!;
+  let settled = false;
+  const where = () => `--model-module ${current}`;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: ProbeMessage) => {
+        // Anything else is what the module printed while it loaded (the thread's guard sends it
+        // on): dropped, since the main thread's import prints it again.
+        if (!('loading' in message) && !('ok' in message)) return;
+        if ('loading' in message) current = message.loading;
+        else if (message.ok) {
+          settled = true;
+          resolve();
+        } else {
+          settled = true;
+          reject(message.usage ? new UsageError(message.message) : new UsageError(`${where()}: ${message.message}`));
+        }
+      });
+      // An error thrown outside the import (a timer it set) ends the thread without a reply.
+      worker.on('error', (error) => {
+        settled = true;
+        reject(new UsageError(`${where()}: it failed while loading: ${error.message.split('\n')[0]}`));
+      });
+      worker.on('exit', (code) => {
+        if (!settled)
+          reject(
+            new UsageError(
+              `${where()}: it ended its thread with process.exit(${code}) while loading; a model module must only define models, not run as a program`,
+            ),
+          );
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * The registry for a command's own thread (train, predict): the modules are tried out in a
+ * throwaway thread first (`probeModelModules`), so that one that would end this process is refused
+ * instead.
+ */
+export async function loadRegistry(modules: readonly string[]): Promise<Registry> {
+  await probeModelModules(modules);
+  return createRegistry(modules);
 }
 
 /**

@@ -174,13 +174,30 @@ const UPGRADES: Record<number, (report: Json) => Json> = {
 /** The oldest version there is an upgrade from. */
 const OLDEST = Math.min(...Object.keys(UPGRADES).map(Number), SCHEMA_VERSION);
 
+/**
+ * Why `text` does not parse, in words that never quote it: the file may be anything (the parser's
+ * own message shows its first characters).
+ */
+function notJson(text: string, error: unknown): string {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return 'not a trainpool report (not JSON)';
+  const message = error instanceof Error ? error.message : '';
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const where = /end of JSON input/.test(message)
+    ? 'it ends early'
+    : position !== undefined
+      ? `at character ${position}`
+      : 'it does not parse';
+  return `not valid JSON (${where}); the file may be truncated`;
+}
+
 /** Parses and validates report.json text (of any version); throws ReportError with a one-line reason. */
 export function parseReport(text: string): Report {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ReportError(`not valid JSON (${(error as Error).message}); the file may be truncated`);
+    throw new ReportError(notJson(text, error));
   }
   let version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version > SCHEMA_VERSION) {

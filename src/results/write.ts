@@ -1,13 +1,16 @@
 // The one place that writes results. Every file lands by rename, so no reader ever sees half of
 // one, and a run folder appears whole: a run claims its id by creating a hidden staging folder
-// before its first task, fills it, and renames it into place when its report is complete.
+// before its first task (which is also the check that the results folder can take it), fills it,
+// and renames it into place when its report is complete, or into a fallback folder when the
+// results folder cannot take it by then.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { homedir, hostname, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { slug } from '../paths.js';
+import { UsageError } from '../errors.js';
+import { shown, slug } from '../paths.js';
 
 /** Writes `content` to a temporary name in the same folder, then renames it into place. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
@@ -133,9 +136,20 @@ export class RunFolder {
   /**
    * A new run id that no other run, finished or running, in `resultsDir` has or can take: its
    * staging folder is created here (mkdir fails on an existing one), owned by this process.
-   * Creating it is also the check that `resultsDir` can be written, before any training.
+   * Claiming is also the check that `resultsDir` can take the run, before any training: a folder
+   * that is a file, read-only, not ours to write or on a full disk is a UsageError saying so.
    */
   static async claim(resultsDir: string, dataset: string, now = new Date()): Promise<RunFolder> {
+    try {
+      return await RunFolder.claimIn(resultsDir, dataset, now);
+    } catch (error) {
+      if (errorCode(error) === undefined) throw error;
+      const { cause, fix } = writeProblem(error, resultsDir);
+      throw new UsageError(`--results-dir ${shown(resultsDir)}: ${cause}${fix ? `; ${fix}` : ''}`);
+    }
+  }
+
+  private static async claimIn(resultsDir: string, dataset: string, now: Date): Promise<RunFolder> {
     await mkdir(resultsDir, { recursive: true });
     await removeStaleStaging(resultsDir);
     for (;;) {
@@ -143,7 +157,7 @@ export class RunFolder {
       try {
         await mkdir(folder.staging);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        if (errorCode(error) === 'EEXIST') continue;
         throw error;
       }
       // A run that took this id earlier has already renamed its staging folder into place.
@@ -151,7 +165,13 @@ export class RunFolder {
         await rm(folder.staging, { recursive: true, force: true });
         continue;
       }
-      await writeFile(join(folder.staging, OWNER), `${hostname()}\n${process.pid}`);
+      try {
+        await writeFile(join(folder.staging, OWNER), `${hostname()}\n${process.pid}`);
+        await probeSpace(folder.staging);
+      } catch (error) {
+        await rm(folder.staging, { recursive: true, force: true });
+        throw error;
+      }
       return folder;
     }
   }
@@ -171,4 +191,123 @@ export class RunFolder {
     await renameWithRetry(this.staging, this.target);
     return this.target;
   }
+
+  /**
+   * Lands the folder; when that fails (the disk filled up while the run trained, the folder was
+   * removed or made read-only), lands the same files in the first fallback folder that takes
+   * them (`fallbackDirs`), so that a finished run is never lost. `problem` says, in one line, why
+   * the folder is not in `resultsDir`; `path` is undefined when no folder took it at all.
+   */
+  async landOrFallBack(files: Record<string, string>): Promise<Landing> {
+    try {
+      return { path: await this.land(files) };
+    } catch (error) {
+      const problem = `could not write the run folder ${shown(this.target)}: ${writeProblem(error, this.target).cause}`;
+      // What was written is of no use now and may be what filled the disk.
+      await Promise.all(Object.keys(files).map((name) => rm(join(this.staging, name), { force: true })));
+      for (const dir of fallbackDirs()) {
+        try {
+          await mkdir(dir, { recursive: true });
+          const fallback = new RunFolder(dir, this.runId);
+          await mkdir(fallback.staging);
+          return { path: await fallback.land(files), problem };
+        } catch {
+          // The next one, then.
+        }
+      }
+      return { path: undefined, problem };
+    }
+  }
+}
+
+export interface Landing {
+  /** Where the run folder is; undefined when it could be written nowhere. */
+  path: string | undefined;
+  /** Why it is not in the results folder, when it is not. */
+  problem?: string;
+}
+
+/** Where a run folder goes when its results folder cannot take it, in order. */
+export function fallbackDirs(): string[] {
+  return [...new Set([join(tmpdir(), 'trainpool-unsaved'), join(homedir(), 'trainpool-unsaved')])];
+}
+
+/** A results folder must take a file this large before a run starts. */
+export const SPACE_PROBE_BYTES = 2 ** 20;
+
+/**
+ * Writes and removes a file of SPACE_PROBE_BYTES: a disk too full for a report fails here rather
+ * than after the training. Random bytes, which a compressing file system cannot shrink to nothing.
+ */
+async function probeSpace(dir: string): Promise<void> {
+  const probe = join(dir, '.space-probe');
+  try {
+    await writeFile(probe, randomBytes(SPACE_PROBE_BYTES));
+  } finally {
+    await rm(probe, { force: true });
+  }
+}
+
+const errorCode = (error: unknown): string | undefined => {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** The nearest part of `path` (itself or a folder above it) that exists. */
+function nearestExisting(path: string): string {
+  let p = resolve(path);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}
+
+/**
+ * What stands in the way of creating `path`, found on the file system: a file where a folder
+ * should be, or a folder that refuses writes. mkdir's own code can mislead (Node's recursive
+ * mkdir says ENOENT on a read-only file system).
+ */
+function obstacle(path: string): { file: string } | { code: string } | undefined {
+  const p = nearestExisting(path);
+  try {
+    if (!statSync(p).isDirectory()) return { file: p };
+    accessSync(p, constants.W_OK);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code !== undefined) return { code };
+  }
+  return undefined;
+}
+
+/**
+ * Why a folder could not be written, from a file-system error: the cause in words, and what to do
+ * about it when a run is about to start there.
+ */
+export function writeProblem(error: unknown, path: string): { cause: string; fix?: string } {
+  let code = errorCode(error);
+  if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'ENOENT') {
+    const found = obstacle(path);
+    if (found && 'file' in found)
+      return {
+        cause: `${found.file === resolve(path) ? 'it' : shown(found.file)} is a file, not a folder`,
+        fix: 'give a folder (it is created if missing)',
+      };
+    if (found) code = found.code;
+  }
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return { cause: `no space left on its disk (${code})`, fix: 'free some space or choose a folder on another disk' };
+    case 'EROFS':
+      return { cause: 'it is on a read-only file system (EROFS)', fix: 'choose a folder on a writable one' };
+    case 'EACCES':
+    case 'EPERM':
+      return {
+        cause: `permission denied (${code}): this user may not write there`,
+        fix: 'choose another folder or change its permissions',
+      };
+    case 'EFBIG':
+      return { cause: 'a file there would exceed the file size limit (EFBIG; see ulimit -f)' };
+    case 'ENOENT':
+      return { cause: 'it was removed while the run was using it (ENOENT)' };
+  }
+  return { cause: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
 }

@@ -6,7 +6,15 @@ import { UsageError } from '../errors.js';
 import type { SharedDataRef } from '../execution/protocol.js';
 import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
 import { expandGrid } from '../ml/grid.js';
-import { stratifiedKFold, stratifiedSplit, validateFolds, validateSplit, type Split } from '../ml/split.js';
+import {
+  foldTrainRows,
+  requireTwoClasses,
+  stratifiedKFold,
+  stratifiedSplit,
+  validateFolds,
+  validateSplit,
+  type Split,
+} from '../ml/split.js';
 
 export interface RunPlan {
   dataset: Dataset;
@@ -52,18 +60,35 @@ async function readJsonFile(flag: string, path: string): Promise<unknown> {
   }
 }
 
+/** The split the options ask for; whatever its source, its training part holds two classes or more. */
 export async function planSplit(options: SplitOptions, dataset: Dataset): Promise<Split> {
-  if (options.splitFile) {
-    return validateSplit(
-      await readJsonFile('--split-file', options.splitFile),
-      dataset.rows,
-      `--split-file ${options.splitFile}`,
-    );
-  }
-  return stratifiedSplit(dataset.labels, dataset.classNames, options.testSize, options.seed);
+  const where = options.splitFile ? `--split-file ${options.splitFile}` : `--test-size ${options.testSize}`;
+  const split = options.splitFile
+    ? validateSplit(await readJsonFile('--split-file', options.splitFile), dataset.rows, where)
+    : stratifiedSplit(dataset.labels, dataset.classNames, options.testSize, options.seed);
+  requireTwoClasses(dataset.labels, split.train, dataset.classNames, `${where}: the training part`);
+  return split;
 }
 
+/**
+ * The CV folds the options ask for, or null; whatever their source, each fold's training part
+ * (the training rows it does not hold out) holds two classes or more.
+ */
 export async function planFolds(options: SplitOptions, dataset: Dataset, split: Split): Promise<number[][] | null> {
+  const folds = await foldsOf(options, dataset, split);
+  const where = options.foldsFile ? `--folds-file ${options.foldsFile}` : `--cv ${folds?.length}`;
+  folds?.forEach((fold, f) =>
+    requireTwoClasses(
+      dataset.labels,
+      foldTrainRows(split.train, fold),
+      dataset.classNames,
+      `${where}: the training part of testFolds[${f}]`,
+    ),
+  );
+  return folds;
+}
+
+async function foldsOf(options: SplitOptions, dataset: Dataset, split: Split): Promise<number[][] | null> {
   if (options.foldsFile) {
     const folds = validateFolds(
       await readJsonFile('--folds-file', options.foldsFile),

@@ -221,3 +221,21 @@ export function startDisplay(tracker: RunTracker, mode: ProgressMode, stream: No
     },
   };
 }
+
+/**
+ * Keeps stdout for the report alone (`--json`): until `release()`, whatever else writes to it on
+ * this thread (a model module's code: its top level, its `cost`) goes to stderr instead. `write`
+ * is the report's own way out.
+ */
+export function reserveStdout(): { write(text: string): void; release(): void } {
+  const original = process.stdout.write;
+  const toStderr = ((...args: Parameters<typeof original>) =>
+    process.stderr.write(...(args as Parameters<typeof process.stderr.write>))) as typeof original;
+  process.stdout.write = toStderr;
+  return {
+    write: (text) => void original.call(process.stdout, text),
+    release: () => {
+      if (process.stdout.write === toStderr) process.stdout.write = original;
+    },
+  };
+}

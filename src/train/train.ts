@@ -11,9 +11,10 @@ import { UsageError } from '../errors.js';
 import type { Executor } from '../execution/executor.js';
 import { Scheduler } from '../execution/scheduler.js';
 import { type Colors, colors, formatSummary } from '../format/console.js';
+import { terminalText } from '../format/escape.js';
 import { formatMarkdown } from '../format/markdown.js';
 import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
-import { createRegistry, selectModels } from '../models/registry.js';
+import { loadRegistry, selectModels } from '../models/registry.js';
 import { packageVersion, shown } from '../paths.js';
 import type { Report } from '../results/report.js';
 import { RunFolder } from '../results/write.js';
@@ -37,6 +38,8 @@ export interface TrainOptions extends SplitOptions {
   /** The backend's name, for the report's versions (its npm package). */
   backend: 'piscina' | 'bullmq';
   json?: boolean;
+  /** Where the --json report goes (the caller may keep stdout for it alone: reserveStdout). */
+  writeReport?: (text: string) => void;
   quiet?: boolean;
   /** Colour in what it prints (the caller decides: a terminal, no NO_COLOR, no --no-color). */
   color: boolean;
@@ -89,8 +92,23 @@ interface RunContext {
   signal: AbortSignal | undefined;
 }
 
+/** A data set's finished run: its report and where its folder landed (none: nowhere would take it). */
+interface Trained {
+  report: Report;
+  folder: string | undefined;
+  /** Why the folder is not in the results folder, when it is not. */
+  unsaved?: string;
+}
+
+/**
+ * Exit status of a run whose folder could not be written to the results folder (it went to a
+ * fallback folder, or nowhere), whatever else happened: scripts that look in the results folder
+ * would not find it.
+ */
+export const EXIT_UNSAVED = 3;
+
 /** Trains every model on one data set and lands its run folder. */
-async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report: Report; folder: string }> {
+async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<Trained> {
   const { loaded, plan } = run;
   // Charts are drawn in idle CPU while the models train; with several data sets, each page is
   // drawn once its own models are done.
@@ -128,7 +146,15 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report:
   files['report.json'] = `${JSON.stringify(report, null, 2)}\n`;
   files['report.md'] = formatMarkdown(report);
   files['report.html'] = await charts.html(report, (message) => ctx.display.warn(`train: warning: ${message}`));
-  return { report, folder: await run.folder!.land(files) };
+  const landed = await run.folder!.landOrFallBack(files);
+  if (landed.problem !== undefined) {
+    ctx.display.warn(
+      `train: error: ${landed.problem}; ${landed.path ? `it is saved in ${shown(landed.path)} instead (move it into ${shown(ctx.options.resultsDir)} when that can take it)` : 'no fallback folder could be written either: report.json follows on stderr'}`,
+    );
+    // Nowhere to keep it but the terminal or the log: never lose a finished run.
+    if (!landed.path && !ctx.options.json) process.stderr.write(files['report.json']);
+  }
+  return { report, folder: landed.path, ...(landed.problem !== undefined ? { unsaved: landed.problem } : {}) };
 }
 
 /** Loads every data set, downloads showing their progress while they run. */
@@ -164,7 +190,7 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const started = performance.now();
   const createdAt = new Date();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
-  const registry = await createRegistry(modules);
+  const registry = await loadRegistry(modules);
   const models = selectModels(registry, options.models);
   const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
   const c: Colors = colors(options.color);
@@ -189,6 +215,8 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const scheduler = new Scheduler(executor, signal);
   tracker.observe(scheduler);
   const display = startDisplay(tracker, progressMode(stream, options.quiet === true), stream, c);
+  // What model code prints in the workers: shown above the status line, not with --quiet.
+  executor.onOutput?.(options.quiet ? () => {} : (line) => display.warn(line));
   const notice = () => {
     const reason: unknown = signal?.reason;
     const name = reason instanceof Interrupted ? (reason.signal === 'SIGINT' ? 'Ctrl-C' : reason.signal) : 'stopped';
@@ -209,12 +237,12 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     several: runs.length > 1,
     signal,
   };
-  let results: { report: Report; folder: string }[];
+  let results: Trained[];
   try {
     // Every run id is claimed, and shown, before the first task: the folder is the run's own.
     for (const run of runs) {
       run.folder = await RunFolder.claim(options.resultsDir, run.plan.dataset.name, createdAt);
-      display.info(c.dim(`run ${run.folder.runId}: ${run.plan.dataset.name}`));
+      display.info(c.dim(`run ${run.folder.runId}: ${terminalText(run.plan.dataset.name)}`));
     }
     results = await Promise.all(runs.map((run) => trainDataset(run, ctx)));
   } finally {
@@ -222,11 +250,15 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     signal?.removeEventListener('abort', notice);
   }
   if (!options.json && !options.quiet)
-    for (const { report, folder } of results) process.stdout.write(`\n${formatSummary(report, shown(folder), c)}\n`);
+    for (const { report, folder } of results)
+      process.stdout.write(`\n${formatSummary(report, folder && shown(folder), c)}\n`);
   if (options.json) {
     const reports = results.map((r) => r.report);
-    process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+    (options.writeReport ?? ((text: string) => process.stdout.write(text)))(
+      `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`,
+    );
   }
+  if (results.some((r) => r.unsaved !== undefined)) return EXIT_UNSAVED;
   if (results.some((r) => r.report.status === 'interrupted')) return interruptExitStatus(signal!.reason);
   return results.some((r) => r.report.models.some((m) => m.status === 'failed')) ? 1 : 0;
 }

@@ -203,5 +203,11 @@ ${acc.map(([c, f]) => `gx[go + ${c} * dp + ${f}] += g${c}${f};`).join('\n')}`;
 }
 
 /** By width: index 1..4. */
-const SCORES: readonly ScoresKernel[] = [scoresKernel(1), scoresKernel(1), scoresKernel(2), scoresKernel(3), scoresKernel(4)];
+const SCORES: readonly ScoresKernel[] = [
+  scoresKernel(1),
+  scoresKernel(1),
+  scoresKernel(2),
+  scoresKernel(3),
+  scoresKernel(4),
+];
 const GRAD: readonly GradKernel[] = [gradKernel(1), gradKernel(1), gradKernel(2), gradKernel(3), gradKernel(4)];
