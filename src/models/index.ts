@@ -7,6 +7,7 @@
 // libraries; nothing here knows of tasks or reports.
 import type { ModelDefinition } from '../ml/estimator.js';
 import decisionTree from './decision-tree.js';
+import dummy from './dummy.js';
 import knn from './knn.js';
 import knnMljs from './knn-mljs.js';
 import logisticRegression from './logistic-regression.js';
@@ -19,6 +20,7 @@ import svmMljs from './svm-mljs.js';
 
 export const builtinModels: readonly ModelDefinition[] = [
   decisionTree,
+  dummy,
   knn,
   knnMljs,
   logisticRegression,
