@@ -6,7 +6,7 @@
 // from the pool is never kept waiting for more than one step. A chart that cannot be drawn costs
 // the page its picture (with a note saying why), never the run.
 import { availableParallelism } from 'node:os';
-import { confusionChart, overviewChart } from '../charts/inputs.js';
+import { confusionChart, overviewChart, rocChart } from '../charts/inputs.js';
 import { ChartRenderer } from '../charts/render.js';
 import { formatValue } from '../format/columns.js';
 import { formatReportHtml } from '../format/report-html.js';
@@ -113,11 +113,18 @@ export class ReportCharts {
       this.step(async (r) => {
         overview = await r.render(input);
       });
+    const rocInput = rocChart(report);
+    let roc: string | undefined;
+    if (rocInput)
+      this.step(async (r) => {
+        roc = await r.render(rocInput);
+      });
     await this.queue;
     await this.renderer?.close().catch(() => {});
     if (this.error) warn(`report.html has no charts: ${this.error}`);
     return formatReportHtml(report, {
       ...(overview ? { overview } : {}),
+      ...(roc ? { roc } : {}),
       confusion: this.confusion,
       ...(this.error ? { error: this.error } : {}),
     });
