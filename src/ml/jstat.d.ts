@@ -3,7 +3,8 @@ declare module 'jstat' {
   const jstat: {
     jStat: {
       studentt: { cdf(x: number, dof: number): number };
-      binomial: { cdf(k: number, n: number, p: number): number };
+      /** The regularized incomplete beta function I_x(a, b). */
+      ibeta(x: number, a: number, b: number): number;
     };
   };
   export default jstat;

@@ -64,6 +64,9 @@ export function correctedResampledTTest(
  */
 export function mcnemarExact(onlyA: number, onlyB: number, rows: number): PairedTest & { onlyA: number; onlyB: number } {
   const n = onlyA + onlyB;
-  const p = n === 0 ? 1 : Math.min(1, 2 * jStat.binomial.cdf(Math.min(onlyA, onlyB), n, 0.5));
+  const k = Math.min(onlyA, onlyB);
+  // P(X <= k) for X ~ Binomial(n, 1/2) is I_1/2(n - k, k + 1); jstat's own binomial CDF rounds to 1e-10.
+  const tail = k >= n ? 1 : jStat.ibeta(0.5, n - k, k + 1);
+  const p = n === 0 ? 1 : Math.min(1, 2 * tail);
   return { p, meanDiff: rows === 0 ? 0 : (onlyB - onlyA) / rows, onlyA, onlyB };
 }
