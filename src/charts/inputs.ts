@@ -244,20 +244,26 @@ export function compareChart(c: Comparison): ChartInput | undefined {
   };
 }
 
+/** How far apart, in runs, two models' points of one run sit at most. */
+const HISTORY_SPREAD = 0.06;
+
 /** Accuracy per model over time, a point per run. */
 export function historyChart(h: History): ChartInput | undefined {
   // The run's number keeps labels unique when two runs start in the same minute.
   const labels = h.rows.map((r, i) => `${i + 1} · ${r.createdAt.slice(5, 16).replace('T', ' ')}`);
+  // Models side by side within a run, centred on it, together a third of the space between runs at most.
+  const spread = Math.min(HISTORY_SPREAD, 1 / 3 / Math.max(1, h.models.length - 1));
+  const pos = (i: number, j: number) => i + (j - (h.models.length - 1) / 2) * spread;
   const rows = h.rows.flatMap((r, i) =>
-    h.models.flatMap((model) => {
+    h.models.flatMap((model, j) => {
       const v = r.values[model];
-      return typeof v === 'number' ? [{ run: r.runId, label: labels[i], model, accuracy: v }] : [];
+      return typeof v === 'number' ? [{ run: r.runId, label: labels[i], model, accuracy: v, pos: pos(i, j) }] : [];
     }),
   );
   if (rows.length === 0) return undefined;
   return {
     template: 'history',
     data: { history: rows },
-    signals: { runs: labels, models: h.models, lo: accuracyFloor(rows.map((r) => r.accuracy)) },
+    signals: { runs: labels, lo: accuracyFloor(rows.map((r) => r.accuracy)) },
   };
 }

@@ -165,27 +165,36 @@ const confusion: TopLevelSpec = {
 
 /**
  * Accuracy per model over time, one line per model, runs evenly spaced oldest to newest; within a
- * run the models sit side by side (xOffset), so equal accuracies do not hide each other.
+ * run each model's point sits a few pixels beside the others' (its `dx`), so equal accuracies do
+ * not hide each other.
  */
 const history: TopLevelSpec = {
   ...base,
   params: [
     { name: 'runs', value: ['run'] },
-    { name: 'models', value: ['model'] },
     { name: 'lo', value: 0.5 },
   ],
   width: 680,
   height: 300,
   data: { name: 'history' },
   encoding: {
+    // Runs at 0, 1, 2, ... on a number axis, labelled with their names, so that each model's
+    // point can sit a little beside the others' (its `pos`) on the same line.
     x: {
-      field: 'label',
-      type: 'ordinal',
-      scale: { type: 'band', domain: { expr: 'runs' }, paddingInner: 0.3, paddingOuter: 0.15 },
+      field: 'pos',
+      type: 'quantitative',
+      scale: { domain: { expr: '[-0.5, length(runs) - 0.5]' }, nice: false, zero: false },
       title: 'run, oldest first (started, UTC)',
-      axis: { labelAngle: -40, labelLimit: 220, labelOverlap: 'greedy' },
+      axis: {
+        values: { expr: 'sequence(length(runs))' },
+        labelExpr: 'runs[datum.value]',
+        labelAngle: -40,
+        labelAlign: 'right',
+        labelLimit: 220,
+        labelOverlap: 'greedy',
+        grid: false,
+      },
     },
-    xOffset: { field: 'model', type: 'nominal', scale: { domain: { expr: 'models' } } },
     y: accuracyAxis('accuracy'),
     color: {
       field: 'model',

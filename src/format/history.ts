@@ -95,7 +95,7 @@ export function formatHistoryHtml(h: History, chart: string | undefined, chartEr
       : []),
     '<h2>Accuracy over time</h2>',
     chart
-      ? `<figure class="chart" data-chart="history">${chart}<figcaption>${esc(metricLabel(h))} of each model, one point per run (a line hidden under another has the same scores); the axis starts near the lowest score.</figcaption></figure>`
+      ? `<figure class="chart" data-chart="history">${chart}<figcaption>${esc(metricLabel(h))} of each model, one point per run, the models of a run side by side so that equal scores stay visible; the axis starts near the lowest score.</figcaption></figure>`
       : `<p class="muted">${esc(chartError ? `No chart: ${chartError}` : 'No run has a score to chart.')}</p>`,
     '<h2>Runs</h2>',
     `<div class="scroll">${table(columns, rows, 'wide')}</div>`,
