@@ -56,9 +56,9 @@ describe('pages in a real browser, at 1280 and 800 px', () => {
   it.each(WIDTHS)('no page is wider than the window at %i px', async (width) => {
     for (const [name, file] of Object.entries(pages())) {
       const page = await open(file, width);
-      const { scroll, client } = await page.evaluate(() => ({
-        scroll: document.documentElement.scrollWidth,
-        client: document.documentElement.clientWidth,
+      const { scroll, client } = await page.$eval('html', (html) => ({
+        scroll: html.scrollWidth,
+        client: html.clientWidth,
       }));
       expect(scroll, `${name} at ${width} px`).toBeLessThanOrEqual(client);
       await page.close();
@@ -70,7 +70,7 @@ describe('pages in a real browser, at 1280 and 800 px', () => {
     const rows = await page.$$eval('table tbody tr', (trs) =>
       trs.map((tr) => {
         const td = tr.querySelector('td')!;
-        const style = getComputedStyle(td);
+        const style = td.ownerDocument.defaultView!.getComputedStyle(td);
         const inner = tr.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
         return { lines: inner / parseFloat(style.lineHeight) };
       }),
