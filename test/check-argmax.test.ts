@@ -34,7 +34,9 @@ describe('checkModel: arg-max of the probabilities and predict()', () => {
   it('fails a model whose probabilities name another class than predict(), saying how to fix it', async () => {
     const report = await checkModel(shifted());
     const failure = report.failed.find((f) => f.check === CHECK);
-    expect(failure?.message).toMatch(/^row 0: predict\(\) says class \d, predictProba\(\) gives class \d the highest probability .*predictIsArgmax: false/);
+    expect(failure?.message).toMatch(
+      /^row 0: predict\(\) says class \d, predictProba\(\) gives class \d the highest probability .*predictIsArgmax: false/,
+    );
   });
 
   it('passes it when the definition says predict() may disagree, and passes the real models', async () => {

@@ -39,8 +39,16 @@ describe('--param', () => {
       ['--models', 'svm', '--param', 'svm.maxIter=lots'],
       /^train: error: --param svm\.maxIter=lots: svm's maxIter must be integer > 0 or null, not "lots"; /,
     ],
-    ['an unknown model', ['--param', 'forest.depth=3'], /^train: error: --param forest\.depth=3: unknown model id "forest"; known ids: /],
-    ['no key', ['--param', 'svm=3'], /^train: error: .*--param "svm=3": write model\.key=value, e\.g\. --param svm\.C=10/],
+    [
+      'an unknown model',
+      ['--param', 'forest.depth=3'],
+      /^train: error: --param forest\.depth=3: unknown model id "forest"; known ids: /,
+    ],
+    [
+      'no key',
+      ['--param', 'svm=3'],
+      /^train: error: .*--param "svm=3": write model\.key=value, e\.g\. --param svm\.C=10/,
+    ],
     [
       'a model this run does not train',
       ['--models', 'knn', '--param', 'svm.C=10'],
@@ -57,7 +65,17 @@ describe('--param', () => {
 
   it('a parameter set by --param is not tuned; --tune prints the params that won for the others', async () => {
     const dir = tempDir();
-    const run = await runCli('train', ['--results-dir', dir, '--models', 'svm,knn', '--tune', '--cv', '3', '--param', 'svm.C=10']);
+    const run = await runCli('train', [
+      '--results-dir',
+      dir,
+      '--models',
+      'svm,knn',
+      '--tune',
+      '--cv',
+      '3',
+      '--param',
+      'svm.C=10',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^tuned params \(the grid values --tune chose\):$/m);
     // svm's grid is C x gamma: with C fixed only gamma is tuned.

@@ -67,7 +67,8 @@ describe('compare: is B really worse?', () => {
     const run = await compare(dir, report, b);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/p \(CV\)\s+p \(test\)/);
-    for (const id of ['logistic-regression', 'knn']) expect(run.stdout).toMatch(new RegExp(`^${id}\\s.*\\s1\\.00\\s+1\\.00\\s`, 'm'));
+    for (const id of ['logistic-regression', 'knn'])
+      expect(run.stdout).toMatch(new RegExp(`^${id}\\s.*\\s1\\.00\\s+1\\.00\\s`, 'm'));
   });
 
   it('one test row lost (3.3 points of 30): a regression by the threshold alone, not a significant one', async () => {
@@ -116,6 +117,8 @@ describe('compare: is B really worse?', () => {
   it('--significance must be a level between 0 and 1', async () => {
     const run = await runCli('compare', ['--results-dir', withTest.dir, '--significance', '5']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^compare: error: .*--significance must be a level between 0 and 1, such as 0\.05, not "5"\.\n$/);
+    expect(run.stderr).toMatch(
+      /^compare: error: .*--significance must be a level between 0 and 1, such as 0\.05, not "5"\.\n$/,
+    );
   });
 });

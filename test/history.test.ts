@@ -24,7 +24,9 @@ describe('npm run history', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^iris: 3 runs, test accuracy per model, oldest first$/m);
     const models = reports[0]!.models.map((m) => m.id);
-    expect(run.stdout).toMatch(new RegExp(`^started \\(UTC\\)\\s+run\\s+seed\\s+data\\s+cv\\s+${models.join('\\s+')}$`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(`^started \\(UTC\\)\\s+run\\s+seed\\s+data\\s+cv\\s+${models.join('\\s+')}$`, 'm'),
+    );
     const rows = run.stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s/.test(line));
     expect(rows).toHaveLength(3);
     rows.forEach((row, i) => {
@@ -73,7 +75,9 @@ describe('npm run history', () => {
     const mixed = tempDir();
     cpSync(join(fixture('reports/v1'), INTERRUPTED), join(mixed, INTERRUPTED), { recursive: true });
     expect((await runCli('train', ['--results-dir', mixed, '--quiet', '--models', 'knn', '--cv', '3'])).code).toBe(0);
-    expect((await runCli('train', ['--results-dir', mixed, '--quiet', '--models', 'knn', '--cv', '3', '--tune'])).code).toBe(0);
+    expect(
+      (await runCli('train', ['--results-dir', mixed, '--quiet', '--models', 'knn', '--cv', '3', '--tune'])).code,
+    ).toBe(0);
     const run = await runCli('history', ['--results-dir', mixed]);
     expect(run.code).toBe(0);
     const rows = run.stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s/.test(line));

@@ -31,7 +31,8 @@ function sklearn(cases: readonly Case[]): Promise<Scores[]> {
       PYTHON,
       [`${root}/test/support/sklearn_metrics.py`],
       { maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as Scores[])),
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as Scores[]),
     );
     child.stdin!.end(JSON.stringify(cases.map(({ y, p, P, k }) => ({ y, p, P, k }))));
   });
@@ -96,7 +97,10 @@ async function expectSklearnAgrees(report: Report) {
         continue;
       }
       expect(ours, `${c.what}: ${id}`).not.toBeNull();
-      expect(Math.abs((ours as number) - expected), `${c.what}: ${id} ${ours} vs scikit-learn ${expected}`).toBeLessThan(1e-9);
+      expect(
+        Math.abs((ours as number) - expected),
+        `${c.what}: ${id} ${ours} vs scikit-learn ${expected}`,
+      ).toBeLessThan(1e-9);
       compared++;
     }
   });

@@ -43,11 +43,17 @@ describe('pages in a real browser, at 1280 and 800 px', () => {
     const train = (...args: string[]) => runCli('train', ['--results-dir', dir, '--quiet', ...args]);
     expect((await train('--seed', '1', '--cv', '3')).code).toBe(0);
     // The same split with other params: long JSON in compare's "settings that differ".
-    expect((await train('--seed', '1', '--cv', '3', '--param', 'svm.C=10', '--param', 'logistic-regression.C=0.5')).code).toBe(0);
+    expect(
+      (await train('--seed', '1', '--cv', '3', '--param', 'svm.C=10', '--param', 'logistic-regression.C=0.5')).code,
+    ).toBe(0);
     expect((await train('--models', 'knn,svm,dummy', '--cv', '3', '--tune')).code).toBe(0);
-    runs = readdirSync(dir).filter((n) => /^\d{8}-/.test(n)).sort();
+    runs = readdirSync(dir)
+      .filter((n) => /^\d{8}-/.test(n))
+      .sort();
     expect((await runCli('history', ['--results-dir', dir])).code).toBe(0);
-    expect((await runCli('compare', ['--results-dir', dir, runs[0]!, runs[1]!, '--html', pages().compare])).code).toBe(0);
+    expect((await runCli('compare', ['--results-dir', dir, runs[0]!, runs[1]!, '--html', pages().compare])).code).toBe(
+      0,
+    );
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -71,7 +77,8 @@ describe('pages in a real browser, at 1280 and 800 px', () => {
       trs.map((tr) => {
         const td = tr.querySelector('td')!;
         const style = td.ownerDocument.defaultView!.getComputedStyle(td);
-        const inner = tr.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+        const inner =
+          tr.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
         return { lines: inner / parseFloat(style.lineHeight) };
       }),
     );

@@ -29,7 +29,8 @@ describe('reports of schema version 1', () => {
     // Nor the metrics, probabilities, labels and sort added since: absent, never computed afterwards.
     const knn = interrupted.models[0]!;
     if (knn.status !== 'ok') throw new Error('knn trained in this fixture');
-    for (const id of ['rocAuc', 'logLoss', 'kappa', 'mcc', 'weightedF1'] as const) expect(knn.metrics![id]).toBeUndefined();
+    for (const id of ['rocAuc', 'logLoss', 'kappa', 'mcc', 'weightedF1'] as const)
+      expect(knn.metrics![id]).toBeUndefined();
     expect(knn.probabilities).toBeUndefined();
     expect(knn.outOfFold).toBeUndefined();
     expect(interrupted.dataset.labels).toBeUndefined();

@@ -56,7 +56,9 @@ export function overviewChart(report: Ranked, time: (ms: number) => string): Cha
     ...(m.metrics
       ? [{ model: m.id, ...MARKERS.test, score: MARKERS.test.label, value: m.metrics.accuracy, dy: dy(m, 'test') }]
       : []),
-    ...(m.cv ? [{ model: m.id, ...MARKERS.cv, score: MARKERS.cv.label, value: m.cv.accuracy.mean, dy: dy(m, 'cv') }] : []),
+    ...(m.cv
+      ? [{ model: m.id, ...MARKERS.cv, score: MARKERS.cv.label, value: m.cv.accuracy.mean, dy: dy(m, 'cv') }]
+      : []),
   ]);
   const spreads = models.flatMap((m) =>
     m.cv
@@ -96,7 +98,11 @@ export function overviewChart(report: Ranked, time: (ms: number) => string): Cha
 function mix(from: string, to: string, t: number): string {
   const channel = (hex: string, k: number) => parseInt(hex.slice(1 + 2 * k, 3 + 2 * k), 16);
   return `#${[0, 1, 2]
-    .map((k) => Math.round(channel(from, k) + (channel(to, k) - channel(from, k)) * t).toString(16).padStart(2, '0'))
+    .map((k) =>
+      Math.round(channel(from, k) + (channel(to, k) - channel(from, k)) * t)
+        .toString(16)
+        .padStart(2, '0'),
+    )
     .join('')}`;
 }
 
@@ -177,7 +183,9 @@ export function rocChart(report: Report): ChartInput | undefined {
   const curves =
     k === 2
       ? withProba.map(({ m, proba }) => curveOf(m.id, 1, proba))
-      : withProba.slice(0, 1).flatMap(({ m, proba }) => report.dataset.classes.map((name, c) => curveOf(`${name} vs rest`, c, proba)));
+      : withProba
+          .slice(0, 1)
+          .flatMap(({ m, proba }) => report.dataset.classes.map((name, c) => curveOf(`${name} vs rest`, c, proba)));
   const drawn = curves.filter((c): c is NonNullable<typeof c> => c !== undefined);
   if (drawn.length === 0) return undefined;
   const rows = drawn.flatMap(({ series, curve }) => {
@@ -198,8 +206,12 @@ export function rocChart(report: Report): ChartInput | undefined {
 export function rocCaption(report: Report): string {
   const k = report.dataset.classes.length;
   const part = report.split.test.length > 0 ? 'the test part' : 'the out-of-fold predictions of every CV fold, pooled';
-  const without = report.models.filter((m) => m.status === 'ok' && !(report.split.test.length > 0 ? m.probabilities : m.outOfFold?.probabilities));
-  const best = okModels(report).find((m) => (report.split.test.length > 0 ? m.probabilities : m.outOfFold?.probabilities));
+  const without = report.models.filter(
+    (m) => m.status === 'ok' && !(report.split.test.length > 0 ? m.probabilities : m.outOfFold?.probabilities),
+  );
+  const best = okModels(report).find((m) =>
+    report.split.test.length > 0 ? m.probabilities : m.outOfFold?.probabilities,
+  );
   return `${k === 2 ? 'ROC curve of each model' : `ROC curve of each class against the rest, for ${best?.id ?? 'the best model'} (the best with probabilities)`} on ${part}; the dashed diagonal is guessing.${without.length ? ` No probabilities: ${without.map((m) => m.id).join(', ')}.` : ''}`;
 }
 

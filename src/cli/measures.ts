@@ -68,7 +68,8 @@ export function paramArg(value: string, previous: ParamSetting[] = []): ParamSet
   try {
     parsed = JSON.parse(raw) as JsonValue;
   } catch {
-    if (raw.trim() === '') throw new InvalidArgumentError(`--param "${value}": no value after "="; e.g. ${model}.${key}=10`);
+    if (raw.trim() === '')
+      throw new InvalidArgumentError(`--param "${value}": no value after "="; e.g. ${model}.${key}=10`);
     parsed = raw;
   }
   return [...previous, { model, key, value: parsed, text: value }];

@@ -186,7 +186,9 @@ export function formatCompareHtml(c: Comparison, chart: string | undefined, char
     { head: 'note' },
   ];
   const pOf = (m: ModelComparison, measure: Measure) =>
-    measure.id !== 'accuracy' ? '' : pValue(measure.scope === 'cv' ? m.tests.cv?.p : measure.scope === 'test' ? m.tests.test?.p : undefined);
+    measure.id !== 'accuracy'
+      ? ''
+      : pValue(measure.scope === 'cv' ? m.tests.cv?.p : measure.scope === 'test' ? m.tests.test?.p : undefined);
   const rows = c.models.flatMap((m) =>
     measures.map((measure, i): Cell[] => {
       const d = deltaOf(m, measure);

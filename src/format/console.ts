@@ -36,9 +36,7 @@ export function formatLeaderboard(report: Report, c: Colors, specs: readonly Mea
   const text = (r: (typeof rows)[number], i: number) =>
     i === 0 ? r.rank : i === 1 ? r.model.id : i === heads.length - 1 ? r.marks.join('; ') : (r.cells[i - 2] ?? '');
   // A model that did not train has its rank and id in the table, and a note past them.
-  const widths = heads.map((h, i) =>
-    Math.max(h.length, ...rows.map((r) => (r.note && i > 1 ? 0 : text(r, i).length))),
-  );
+  const widths = heads.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.note && i > 1 ? 0 : text(r, i).length))));
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === 1 || i === heads.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
@@ -52,7 +50,11 @@ export function formatLeaderboard(report: Report, c: Colors, specs: readonly Mea
     } else {
       const cells = heads.map((_, i) => text(r, i));
       const marked = line(cells);
-      out.push(r.marks.includes('does not beat dummy') ? marked.replace('does not beat dummy', c.yellow('does not beat dummy')) : marked);
+      out.push(
+        r.marks.includes('does not beat dummy')
+          ? marked.replace('does not beat dummy', c.yellow('does not beat dummy'))
+          : marked,
+      );
     }
   }
   const legend = marksLegend(report, rows);
@@ -75,7 +77,11 @@ export function formatSummary(
     '',
     formatLeaderboard(report, c, columns),
     ...(tuned.length
-      ? ['', c.bold('tuned params (the grid values --tune chose):'), ...tuned.map((t) => `  ${t.id.padEnd(22)} ${t.params}`)]
+      ? [
+          '',
+          c.bold('tuned params (the grid values --tune chose):'),
+          ...tuned.map((t) => `  ${t.id.padEnd(22)} ${t.params}`),
+        ]
       : []),
     ...(folder ? ['', `report: ${folder}`] : []),
   ].join('\n');

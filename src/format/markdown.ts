@@ -1,6 +1,16 @@
 import type { ModelReport, Report } from '../results/report.js';
 import { COLUMNS, formatValue } from './columns.js';
-import { ALL_COLUMNS, ALL_METRICS, boardCaption, measureText, fixed, leaderboardRows, marksLegend, scoreColumns, tunedParams } from './text.js';
+import {
+  ALL_COLUMNS,
+  ALL_METRICS,
+  boardCaption,
+  measureText,
+  fixed,
+  leaderboardRows,
+  marksLegend,
+  scoreColumns,
+  tunedParams,
+} from './text.js';
 
 const table = (head: string[], rows: string[][]) =>
   [
@@ -29,7 +39,9 @@ function modelSection(m: ModelReport): string {
     );
   }
   if (m.status === 'ok' && m.metrics)
-    lines.push(`- test scores: ${ALL_METRICS.map((id) => `${COLUMNS[id].label} ${measureText(m, { scope: 'test', id })}`).join(' · ')}`);
+    lines.push(
+      `- test scores: ${ALL_METRICS.map((id) => `${COLUMNS[id].label} ${measureText(m, { scope: 'test', id })}`).join(' · ')}`,
+    );
   if (m.tuning) {
     lines.push(
       '',
@@ -93,7 +105,7 @@ function dataNotes({ dataset: d }: Report): string[] {
 /** report.md: the same report for people, as Markdown. */
 export function formatMarkdown(report: Report): string {
   const d = report.dataset;
-  const columns = scoreColumns(report, ALL_COLUMNS, true);
+  const columns = scoreColumns(report, ALL_COLUMNS, true, true);
   const rows = leaderboardRows(report, columns);
   const legend = marksLegend(report, rows);
   const tuned = tunedParams(report);

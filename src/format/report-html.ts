@@ -87,7 +87,7 @@ const MARK_BADGES: Record<string, string> = { best: 'ok', baseline: 'muted', 'do
 
 function leaderboard(report: Report): string {
   // PyCaret's columns, in short labels, so the table fits the page; each model's card has every score.
-  const columns = scoreColumns(report, DEFAULT_COLUMNS, false);
+  const columns = scoreColumns(report, DEFAULT_COLUMNS, false, true);
   const rows = leaderboardRows(report, columns);
   const legend = marksLegend(report, rows);
   const tuned = tunedParams(report);

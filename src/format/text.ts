@@ -53,9 +53,9 @@ export interface ScoreColumn {
  * with log loss beside them; recall, precision and F1 weighted by class support.
  */
 export const DEFAULT_COLUMNS: readonly MeasureSpec[] = [
-  ...(['accuracy', 'rocAuc', 'weightedRecall', 'weightedPrecision', 'weightedF1', 'kappa', 'mcc', 'logLoss'] as const).map(
-    (id): MeasureSpec => ({ scope: 'board', id }),
-  ),
+  ...(
+    ['accuracy', 'rocAuc', 'weightedRecall', 'weightedPrecision', 'weightedF1', 'kappa', 'mcc', 'logLoss'] as const
+  ).map((id): MeasureSpec => ({ scope: 'board', id })),
   { scope: 'timing', id: 'fitMs' },
   { scope: 'timing', id: 'predictMs' },
 ];
@@ -69,17 +69,22 @@ export const ALL_COLUMNS: readonly MeasureSpec[] = [
 
 /**
  * The leaderboard's columns for a report: each metric in the board's scope (CV means when the
- * run is sorted on CV, else the test part's) unless it names its own; with CV scores shown and a
- * test part beside them, test accuracy too. Columns the report cannot have (CV without CV, the
- * test part without one) are left out. `long` uses full labels (pages), else short ones.
+ * run is sorted on CV, else the test part's) unless it names its own; with `testAccuracy`, CV
+ * scores shown and a test part beside them, test accuracy too. Columns the report cannot have
+ * (CV without CV, the test part without one) are left out. `long` uses full labels (pages), else
+ * short ones.
  */
-export function scoreColumns(report: Report, specs: readonly MeasureSpec[], long: boolean): ScoreColumn[] {
+export function scoreColumns(
+  report: Report,
+  specs: readonly MeasureSpec[],
+  long: boolean,
+  testAccuracy = false,
+): ScoreColumn[] {
   const scope = boardScope(report);
   const sortBy = report.sortBy ?? defaultSortBy(report);
   const hasTest = report.split.test.length > 0;
   const measures = specs.map((s) => resolveMeasure(s, scope));
-  if (scope === 'cv' && hasTest && (specs === DEFAULT_COLUMNS || specs === ALL_COLUMNS))
-    measures.splice(1, 0, { scope: 'test', id: 'accuracy' });
+  if (testAccuracy && scope === 'cv' && hasTest) measures.splice(1, 0, { scope: 'test', id: 'accuracy' });
   const label = (id: MetricId | TimingId) => (long ? COLUMNS[id].label : COLUMNS[id].short);
   return measures
     .filter((m, i) => measures.findIndex((x) => sameMeasure(x, m)) === i)

@@ -63,11 +63,15 @@ const weighted = (m: MetricInputs, value: (c: ClassMetrics) => number) =>
  * statistic with tied scores counted half (equal to scikit-learn's trapezoidal area); null when
  * the rows hold only positives or only negatives, where scikit-learn raises.
  */
-export function binaryAuc(positive: (i: number) => boolean, scores: (i: number) => number, rows: number): number | null {
+export function binaryAuc(
+  positive: (i: number) => boolean,
+  scores: (i: number) => number,
+  rows: number,
+): number | null {
   const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => scores(a) - scores(b));
   let positives = 0;
   let rankSum = 0;
-  for (let start = 0; start < rows; ) {
+  for (let start = 0; start < rows;) {
     let end = start + 1;
     while (end < rows && scores(order[end]!) === scores(order[start]!)) end++;
     // Ranks start..end-1 (1-based: start+1..end) share their mean.
@@ -107,7 +111,7 @@ export function rocCurve(
   const tpr = [0];
   let tp = 0;
   let fp = 0;
-  for (let r = 0; r < rows; ) {
+  for (let r = 0; r < rows;) {
     const score = scores(order[r]!);
     for (; r < rows && scores(order[r]!) === score; r++) positive(order[r]!) ? tp++ : fp++;
     const x = fp / (rows - total);

@@ -42,7 +42,8 @@ export function correctedResampledTTest(
   testTrainRatio: number,
 ): PairedTest & { t: number; df: number } {
   const k = a.length;
-  if (k !== b.length || k < 2) throw new Error(`a paired t-test needs two lists of the same length >= 2, not ${k} and ${b.length}`);
+  if (k !== b.length || k < 2)
+    throw new Error(`a paired t-test needs two lists of the same length >= 2, not ${k} and ${b.length}`);
   const d = a.map((v, i) => b[i]! - v);
   const mean = d.reduce((s, v) => s + v, 0) / k;
   const variance = d.reduce((s, v) => s + (v - mean) ** 2, 0) / (k - 1);
@@ -62,7 +63,11 @@ export function correctedResampledTTest(
  * the two is right, `onlyA` have A right and `onlyB` have B right; under no difference each such
  * row goes either way with chance 1/2. Two-sided binomial p-value (statsmodels' mcnemar(exact=True)).
  */
-export function mcnemarExact(onlyA: number, onlyB: number, rows: number): PairedTest & { onlyA: number; onlyB: number } {
+export function mcnemarExact(
+  onlyA: number,
+  onlyB: number,
+  rows: number,
+): PairedTest & { onlyA: number; onlyB: number } {
   const n = onlyA + onlyB;
   const k = Math.min(onlyA, onlyB);
   // P(X <= k) for X ~ Binomial(n, 1/2) is I_1/2(n - k, k + 1); jstat's own binomial CDF rounds to 1e-10.

@@ -181,7 +181,7 @@ export async function checkModel(definition: ModelDefinition | RowModelDefinitio
     }
   });
 
-  await run("predict() names a class of highest probability, unless the definition says it may not", () => {
+  await run('predict() names a class of highest probability, unless the definition says it may not', () => {
     if (!fittedEstimator?.predictProba || !predicted || def.predictIsArgmax === false) return;
     const proba = fittedEstimator.predictProba(test.X);
     for (let i = 0; i < test.X.rows; i++) {

@@ -91,7 +91,8 @@ class DummyClassifier implements Estimator {
 
 export default defineModel<Params>({
   id: 'dummy',
-  description: 'Baseline: always the most frequent class (scikit-learn\'s DummyClassifier); a model that does not beat it has learnt nothing',
+  description:
+    "Baseline: always the most frequent class (scikit-learn's DummyClassifier); a model that does not beat it has learnt nothing",
   library: ENGINE,
   params: { strategy: 'most_frequent' },
   schema,

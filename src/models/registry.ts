@@ -163,7 +163,9 @@ export function describeParams(def: ModelDefinition): string {
 function paramTypes(def: ModelDefinition): Record<string, string> {
   if (!def.schema) return {};
   try {
-    const json = z.toJSONSchema(def.schema, { unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>> };
+    const json = z.toJSONSchema(def.schema, { unrepresentable: 'any' }) as {
+      properties?: Record<string, Record<string, unknown>>;
+    };
     return Object.fromEntries(Object.entries(json.properties ?? {}).map(([key, s]) => [key, describeType(s)]));
   } catch {
     return {};
@@ -193,7 +195,9 @@ export function withParams(
   const byModel = new Map<string, ParamSetting[]>();
   for (const s of settings) {
     if (!registry.has(s.model))
-      throw new UsageError(`--param ${s.text}: unknown model id "${s.model}"; known ids: ${[...registry.keys()].join(', ')}`);
+      throw new UsageError(
+        `--param ${s.text}: unknown model id "${s.model}"; known ids: ${[...registry.keys()].join(', ')}`,
+      );
     if (!models.some((m) => m.id === s.model))
       throw new UsageError(`--param ${s.text}: ${s.model} is not trained in this run; add it to --models`);
     byModel.set(s.model, [...(byModel.get(s.model) ?? []), s]);
@@ -204,7 +208,9 @@ export function withParams(
     const params: JsonObject = { ...def.params };
     for (const s of mine) {
       if (!Object.hasOwn(def.params, s.key))
-        throw new UsageError(`--param ${s.text}: ${def.id} has no parameter "${s.key}"; its params: ${describeParams(def)}`);
+        throw new UsageError(
+          `--param ${s.text}: ${def.id} has no parameter "${s.key}"; its params: ${describeParams(def)}`,
+        );
       params[s.key] = s.value;
     }
     if (def.schema) {
@@ -219,9 +225,7 @@ export function withParams(
       }
     }
     const fixed = new Set(mine.map((s) => s.key));
-    const grid = def.grid
-      ? Object.fromEntries(Object.entries(def.grid).filter(([key]) => !fixed.has(key)))
-      : undefined;
+    const grid = def.grid ? Object.fromEntries(Object.entries(def.grid).filter(([key]) => !fixed.has(key))) : undefined;
     return { ...def, params, ...(grid ? { grid } : {}) };
   });
 }

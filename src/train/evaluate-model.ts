@@ -243,9 +243,7 @@ export async function evaluateModel(
       ? { metrics: computeMetrics(yTest, result.predictions, plan.dataset.classNames, result.proba) }
       : {}),
     predictions: result.predictions,
-    ...(yTest.length > 0
-      ? { probabilities: result.proba ? encodeProbabilities(result.proba, classes) : null }
-      : {}),
+    ...(yTest.length > 0 ? { probabilities: result.proba ? encodeProbabilities(result.proba, classes) : null } : {}),
     ...(oof ? { outOfFold: oof } : {}),
     timings: { fitMs: result.fitMs, predictMs: result.predictMs },
   };

@@ -198,7 +198,8 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     signal?.removeEventListener('abort', notice);
   }
   if (!options.json && !options.quiet)
-    for (const { report, folder } of results) process.stdout.write(`\n${formatSummary(report, shown(folder), c, options.columns)}\n`);
+    for (const { report, folder } of results)
+      process.stdout.write(`\n${formatSummary(report, shown(folder), c, options.columns)}\n`);
   if (options.json) {
     const reports = results.map((r) => r.report);
     process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);

@@ -116,17 +116,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const workerConnection = duplicate(redis);
-    // A job's return value is stored as JSON: the probabilities go as a plain array.
-  const worker = new Worker<JobData, WireResult>(QUEUE, async (job, token, signal) => toWire(await processor(job, token, signal)), {
-    connection: workerConnection,
-    prefix: PREFIX,
-    concurrency: options.concurrency,
-    lockDuration: options.lockDurationMs,
-    stalledInterval: options.stalledIntervalMs,
-    maxStalledCount: MAX_STALLED,
-    name: id,
-    autorun: false,
-  });
+  // A job's return value is stored as JSON: the probabilities go as a plain array.
+  const worker = new Worker<JobData, WireResult>(
+    QUEUE,
+    async (job, token, signal) => toWire(await processor(job, token, signal)),
+    {
+      connection: workerConnection,
+      prefix: PREFIX,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: MAX_STALLED,
+      name: id,
+      autorun: false,
+    },
+  );
   // Connection errors arrive here too; the watch below reports them once, not once per retry.
   worker.on('error', () => {});
   worker.on('completed', (job) => {
