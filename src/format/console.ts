@@ -22,8 +22,8 @@ export function formatModelLine(m: ModelReport, c: Colors): string {
   const parts = [
     m.metrics ? `test ${COLUMNS.accuracy.label} ${formatValue('accuracy', m.metrics.accuracy)}` : undefined,
     m.cv ? `cv ${cvText(m)}` : undefined,
+    // Predict time is the leaderboard's: this line stays within a terminal's width.
     `${COLUMNS.fitMs.short} ${formatValue('fitMs', m.timings.fitMs)}`,
-    `${COLUMNS.predictMs.short} ${formatValue('predictMs', m.timings.predictMs)}`,
   ].filter(Boolean);
   return `${c.green('✓')} ${m.id.padEnd(22)} ${parts.join('  ')}`;
 }
@@ -57,8 +57,7 @@ export function formatLeaderboard(report: Report, c: Colors, specs: readonly Mea
       );
     }
   }
-  const legend = marksLegend(report, rows);
-  return [...out, ...(legend ? [c.dim(legend)] : [])].join('\n');
+  return [...out, c.dim(boardCaption(report)), ...marksLegend(report, rows).map((line) => c.dim(line))].join('\n');
 }
 
 export function formatSummary(
@@ -73,7 +72,6 @@ export function formatSummary(
   const tuned = tunedParams(report);
   return [
     c.dim(header),
-    c.dim(boardCaption(report)),
     '',
     formatLeaderboard(report, c, columns),
     ...(tuned.length

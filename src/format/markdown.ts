@@ -133,7 +133,7 @@ export function formatMarkdown(report: Report): string {
         escape(r.note || r.marks.join('; ')),
       ]),
     ),
-    ...(legend ? ['', `${legend}.`] : []),
+    ...(legend.length ? ['', `${legend.join('; ')}.`] : []),
     ...(tuned.length ? ['', 'Params chosen by --tune:', '', ...tuned.map((t) => `- ${t.id}: \`${t.params}\``)] : []),
     '',
     '## Models',

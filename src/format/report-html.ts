@@ -120,7 +120,7 @@ function leaderboard(report: Report): string {
       'wide board',
     ),
     '</div>',
-    `<p class="muted">${esc(boardCaption(report))}; failed and not-run models last.${legend ? ` ${esc(legend)}.` : ''}</p>`,
+    `<p class="muted">${esc(boardCaption(report))}; failed and not-run models last.${legend.length ? ` ${esc(legend.join('; '))}.` : ''}</p>`,
     ...(tuned.length
       ? [
           `<p>Params chosen by --tune: ${tuned.map((t) => `<strong>${esc(t.id)}</strong> ${code(t.params).html}`).join(' · ')}</p>`,

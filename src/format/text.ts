@@ -132,22 +132,26 @@ const pText = (p: number) => (p < 0.001 ? 'p<0.001' : `p=${p.toFixed(p < 0.01 ? 
 function marksOf(report: Report, m: ModelReport, vs: VersusBest | undefined): string[] {
   const marks: string[] = [];
   if (vs?.kind === 'best') marks.push('best');
-  else if (vs?.kind === 'tested') marks.push(vs.worse ? `worse (${pText(vs.p)})` : `≈ best (${pText(vs.p)})`);
+  else if (vs?.kind === 'tested') marks.push(vs.worse ? `worse ${pText(vs.p)}` : `≈ ${pText(vs.p)}`);
   if (m.baseline) marks.push('baseline');
   else if (beatsBaseline(report, m) === false) marks.push('does not beat dummy');
   return marks;
 }
 
-/** The sentence under a board that says what its marks mean, when it has any. */
-export function marksLegend(report: Report, rows: readonly LeaderboardRow[]): string | undefined {
+/** The sentences under a board that say what its marks mean, when it has any (one per line on a console). */
+export function marksLegend(report: Report, rows: readonly LeaderboardRow[]): string[] {
   const tested = [...versusBest(report).values()].find((v) => v.kind === 'tested');
-  if (!tested || tested.kind !== 'tested') return undefined;
-  const how =
-    tested.test === 'cv'
-      ? `Nadeau-Bengio corrected resampled t-test on the ${report.cv?.k ?? ''} CV folds`
-      : "McNemar's exact test on the test predictions";
-  const anyDummy = rows.some((r) => r.marks.includes('does not beat dummy'));
-  return `≈ best: not significantly worse than the best model (${how}, p ≥ ${BOARD_ALPHA})${anyDummy ? '; does not beat dummy: scores no better than always answering the most frequent class' : ''}`;
+  const out: string[] = [];
+  if (tested?.kind === 'tested') {
+    const how =
+      tested.test === 'cv'
+        ? `Nadeau-Bengio corrected resampled t-test on the ${report.cv?.k ?? ''} CV folds`
+        : "McNemar's exact test on the test rows";
+    out.push(`≈: not significantly worse than the best (${how}, p ≥ ${BOARD_ALPHA})`);
+  }
+  if (rows.some((r) => r.marks.includes('does not beat dummy')))
+    out.push('does not beat dummy: scores no better than always answering the most frequent class');
+  return out;
 }
 
 /** The leaderboard as rows of text cells, best first, shared by the console, Markdown and HTML formatters. */
