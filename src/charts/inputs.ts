@@ -34,7 +34,7 @@ export function accuracyFloor(values: readonly number[]): number {
   return Math.min(0.9, Math.max(0, lo));
 }
 
-type Ranked = Pick<Report, 'models'> & Partial<Pick<Report, 'cv' | 'sortBy'>>;
+type Ranked = Pick<Report, 'models'> & { cv?: object | null; sortBy?: Report['sortBy'] };
 
 const okModels = (report: Ranked): OkModelReport[] =>
   rankModels(report).filter((m): m is OkModelReport => m.status === 'ok');
@@ -148,7 +148,14 @@ const CURVE_POINTS = 400;
  * one, on the out-of-fold predictions of every CV fold pooled. Undefined when nothing can be drawn
  * (no model with probabilities, or a report written before they were recorded).
  */
-export function rocChart(report: Report): ChartInput | undefined {
+/** What the ROC chart reads of a report: the run's rows and labels, and its models. */
+export type RocSource = Ranked & {
+  dataset: Pick<Report['dataset'], 'classes' | 'labels'>;
+  split: Pick<Report['split'], 'test'>;
+  cv: { testFolds: number[][] } | null;
+};
+
+export function rocChart(report: RocSource): ChartInput | undefined {
   const labels = report.dataset.labels;
   if (!labels) return undefined;
   const k = report.dataset.classes.length;

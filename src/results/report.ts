@@ -72,7 +72,7 @@ export function measureValue(m: ModelReport | undefined, measure: Measure): numb
 }
 
 /** The default order: CV mean accuracy when the run has CV, else test accuracy. */
-export function defaultSortBy(report: { cv?: Report['cv'] }): Measure {
+export function defaultSortBy(report: { cv?: object | null }): Measure {
   return { scope: report.cv ? 'cv' : 'test', id: 'accuracy' };
 }
 
@@ -183,7 +183,7 @@ export interface Report {
  * Leaderboard order: ok models by the report's sort measure (better first; one a model lacks
  * goes after those that have it), ties by test accuracy and then id; then failed, then not run.
  */
-export function rankModels(report: Pick<Report, 'models'> & { cv?: Report['cv']; sortBy?: Measure }): ModelReport[] {
+export function rankModels(report: Pick<Report, 'models'> & { cv?: object | null; sortBy?: Measure }): ModelReport[] {
   const by = report.sortBy ?? defaultSortBy(report);
   const sign = higherIsBetter(by.id) ? 1 : -1;
   const group = (m: ModelReport) => (m.status === 'ok' ? 0 : m.status === 'failed' ? 1 : 2);

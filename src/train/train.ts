@@ -99,7 +99,11 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report:
   const { loaded, plan } = run;
   // Charts are drawn in idle CPU while the models train; with several data sets, each page is
   // drawn once its own models are done.
-  const charts = new ReportCharts(ctx.several ? undefined : ctx.tracker);
+  const charts = new ReportCharts(ctx.several ? undefined : ctx.tracker, {
+    dataset: { classes: plan.dataset.classNames, labels: Array.from(plan.dataset.labels) },
+    split: plan.split,
+    cv: plan.folds ? { testFolds: plan.folds } : null,
+  });
   const done = await Promise.all(
     plan.models.map(async (def) => {
       const result = await evaluateModel(plan, def, ctx.scheduler);
