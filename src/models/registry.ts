@@ -1,5 +1,6 @@
-// The registry: the built-in models (index.ts) plus those of --model-module files, by id. A model
-// module is checked here, where it is imported, so that a bad one is one clear line at start.
+// The registry: the built-in models (index.ts) plus those of --model-module files, by id, and the
+// definitions a run trains (--models, with --param values in place of their defaults). A model
+// module and a --param are checked here, so that a bad one is one clear line at start.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
