@@ -15,7 +15,9 @@ describe('npm run train, end to end', () => {
     // A line per model as it finishes, then the leaderboard.
     for (const { id } of builtinModels.filter((d) => d.default !== false))
       expect(run.stdout).toMatch(new RegExp(`✓ ${id}\\s+test accuracy`));
-    expect(run.stdout).toMatch(/#\s+model\s+test acc\s+bal\. acc\s+macro F1\s+fit\n/);
+    expect(run.stdout).toMatch(
+      /#\s+model\s+acc\s+AUC\s+recall\s+prec\.\s+F1\s+kappa\s+MCC\s+log loss\s+fit\s+predict\n/,
+    );
     expect(run.stdout).not.toMatch(/\x1b\[/); // not a TTY: no colour codes
     const folder = /report: (.+)/.exec(run.stdout)?.[1];
     expect(folder && existsSync(join(folder, 'report.json'))).toBe(true);

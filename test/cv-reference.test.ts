@@ -21,7 +21,8 @@ describe('cross-validation on the reference folds', () => {
     const means = cvMeans(report);
     for (const [id, reference] of Object.entries(sklearn))
       expect(Math.abs(means[id]! - reference)).toBeLessThanOrEqual(0.02);
-    for (const mean of Object.values(means)) expect(mean).toBeGreaterThanOrEqual(0.93);
+    // The dummy baseline scores a third here by design.
+    for (const m of report!.models) if (!m.baseline) expect(means[m.id]).toBeGreaterThanOrEqual(0.93);
     for (const m of report!.models) {
       const folds = m.cv!.accuracy.folds;
       expect(folds).toHaveLength(5);

@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseReport } from '../src/results/schema.js';
 import type { Report } from '../src/results/report.js';
-import { runCli, tempDir } from './support/helpers.js';
+import { fixture, runCli, tempDir } from './support/helpers.js';
+
+const INTERRUPTED = '20261201-225126-iris-306d39';
 
 describe('npm run history', () => {
   const dir = tempDir();
@@ -22,7 +24,9 @@ describe('npm run history', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^iris: 3 runs, test accuracy per model, oldest first$/m);
     const models = reports[0]!.models.map((m) => m.id);
-    expect(run.stdout).toMatch(new RegExp(`^started \\(UTC\\)\\s+run\\s+seed\\s+data\\s+${models.join('\\s+')}$`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(`^started \\(UTC\\)\\s+run\\s+seed\\s+data\\s+cv\\s+${models.join('\\s+')}$`, 'm'),
+    );
     const rows = run.stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s/.test(line));
     expect(rows).toHaveLength(3);
     rows.forEach((row, i) => {
@@ -65,6 +69,26 @@ describe('npm run history', () => {
     const unknown = await runCli('history', ['--results-dir', dir, '--dataset', 'wine']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^history: error: no runs on data set "wine" in .*; it holds iris\n$/);
+  });
+
+  it('says which runs used CV or tuning, and which were interrupted (their unfinished models: not run)', async () => {
+    const mixed = tempDir();
+    cpSync(join(fixture('reports/v1'), INTERRUPTED), join(mixed, INTERRUPTED), { recursive: true });
+    expect((await runCli('train', ['--results-dir', mixed, '--quiet', '--models', 'knn', '--cv', '3'])).code).toBe(0);
+    expect(
+      (await runCli('train', ['--results-dir', mixed, '--quiet', '--models', 'knn', '--cv', '3', '--tune'])).code,
+    ).toBe(0);
+    const run = await runCli('history', ['--results-dir', mixed]);
+    expect(run.code).toBe(0);
+    const rows = run.stdout.split('\n').filter((line) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s/.test(line));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(new RegExp(`${INTERRUPTED}\\s+\\d+\\s+\\w+\\s+3-fold, interrupted\\s+.*not run`));
+    expect(rows[0]).not.toMatch(/failed/);
+    expect(rows[1]).toMatch(/\s3-fold\s/);
+    expect(rows[2]).toMatch(/\s3-fold, tuned\s/);
+    const html = readFileSync(join(mixed, 'history-iris.html'), 'utf8');
+    expect(html).toContain('3-fold CV, tuned');
+    expect(html).toContain('<span class="badge warn">interrupted</span>');
   });
 
   it('an empty or missing results folder is a one-line error', async () => {

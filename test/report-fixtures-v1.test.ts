@@ -26,6 +26,15 @@ describe('reports of schema version 1', () => {
     });
     // Version 1 did not record which library trained a model: absent, not guessed.
     expect(interrupted.models[0]!.library).toBeUndefined();
+    // Nor the metrics, probabilities, labels and sort added since: absent, never computed afterwards.
+    const knn = interrupted.models[0]!;
+    if (knn.status !== 'ok') throw new Error('knn trained in this fixture');
+    for (const id of ['rocAuc', 'logLoss', 'kappa', 'mcc', 'weightedF1'] as const)
+      expect(knn.metrics![id]).toBeUndefined();
+    expect(knn.probabilities).toBeUndefined();
+    expect(knn.outOfFold).toBeUndefined();
+    expect(interrupted.dataset.labels).toBeUndefined();
+    expect(interrupted.sortBy).toBeUndefined();
     const tuned = parseReport(readFileSync(join(V1, TUNED_WINE, 'report.json'), 'utf8'));
     expect(tuned.models.map((m) => m.status)).toEqual(['ok', 'ok', 'failed']);
     expect(tuned.models[0]!.tuning!.candidates.length).toBeGreaterThan(1);
@@ -42,6 +51,9 @@ describe('reports of schema version 1', () => {
     expect(compared.code).toBe(0);
     expect(compared.stdout).toContain(`A  ${DEFAULT}`);
     expect(compared.stdout).toMatch(/svm\s+0\.967 → 0\.967/);
+    // The metrics the old run did not record read n/a, not 0; its test predictions are paired
+    // with the new run's on the same rows (McNemar's p).
+    expect(compared.stdout).toMatch(/^svm\s+0\.967 → 0\.967\s+0\.0\s+n\/a\s+n\/a\s+n\/a\s+1\.00\s/m);
     const history = await runCli('history', ['--results-dir', dir, '--no-html']);
     expect(history.stderr).toBe('');
     expect(history.code).toBe(0);

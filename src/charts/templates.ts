@@ -46,9 +46,14 @@ const accuracyAxis = (field: string, title: string | null = 'accuracy'): Positio
   title,
 });
 
+/** A vertical shift in pixels within a model's row (the `dy` of each datum), so equal scores stay apart. */
+const offset = { field: 'dy', type: 'quantitative', scale: null } as const;
+
 /**
  * Accuracy per model (test accuracy, CV mean ± std, each CV fold as a tick) beside the fit time of
- * the final model. Markers carry their own colour and shape: the page draws the legend.
+ * the final model. Markers carry their own colour and shape: the page draws the legend. Test and
+ * CV marks sit a little above and below the row's centre, and the folds' ticks are staggered, so
+ * that equal scores do not hide each other.
  */
 const overview: TopLevelSpec = {
   ...base,
@@ -60,14 +65,15 @@ const overview: TopLevelSpec = {
   hconcat: [
     {
       width: 380,
-      height: { step: 30 },
+      height: { step: 34 },
       layer: [
         {
           name: 'folds',
           data: { name: 'folds' },
-          mark: { type: 'tick', color: '#8fa8c8', thickness: 1.5, size: 14 },
+          mark: { type: 'tick', color: '#8fa8c8', thickness: 1.5, size: 10 },
           encoding: {
             y: modelAxis(),
+            yOffset: offset,
             x: accuracyAxis('value'),
           },
         },
@@ -75,7 +81,7 @@ const overview: TopLevelSpec = {
           name: 'spreads',
           data: { name: 'spreads' },
           mark: { type: 'rule', color: '#4c78a8', strokeWidth: 2.5 },
-          encoding: { y: modelAxis(), x: accuracyAxis('lo'), x2: { field: 'hi' } },
+          encoding: { y: modelAxis(), yOffset: offset, x: accuracyAxis('lo'), x2: { field: 'hi' } },
         },
         {
           name: 'scores',
@@ -83,6 +89,7 @@ const overview: TopLevelSpec = {
           mark: { type: 'point', filled: true, size: 110, opacity: 1, stroke: 'white', strokeWidth: 1 },
           encoding: {
             y: modelAxis(),
+            yOffset: offset,
             x: accuracyAxis('value'),
             color: { field: 'color', type: 'nominal', scale: null },
             shape: { field: 'shape', type: 'nominal', scale: null },
@@ -92,7 +99,7 @@ const overview: TopLevelSpec = {
     },
     {
       width: 200,
-      height: { step: 30 },
+      height: { step: 34 },
       data: { name: 'fit' },
       encoding: {
         y: modelAxis(false),
@@ -112,13 +119,14 @@ const overview: TopLevelSpec = {
   ],
 };
 
-/** A confusion matrix: rows the true class, columns the predicted one, cells shaded by count. */
+/**
+ * A confusion matrix: rows the true class, columns the predicted one. Each cell carries its own
+ * fill (src/charts/inputs.ts): blue on the diagonal, orange off it, a pale grey for 0, so that one
+ * or two mistakes stand out from none.
+ */
 const confusion: TopLevelSpec = {
   ...base,
-  params: [
-    { name: 'classes', value: ['class'] },
-    { name: 'maxCount', value: 1 },
-  ],
+  params: [{ name: 'classes', value: ['class'] }],
   width: { step: 46 },
   height: { step: 46 },
   data: { name: 'cells' },
@@ -142,14 +150,7 @@ const confusion: TopLevelSpec = {
     {
       name: 'cells',
       mark: { type: 'rect', stroke: 'white', strokeWidth: 2 },
-      encoding: {
-        color: {
-          field: 'count',
-          type: 'quantitative',
-          scale: { scheme: 'blues', domain: [0, { expr: 'maxCount' }] },
-          legend: null,
-        },
-      },
+      encoding: { color: { field: 'fill', type: 'nominal', scale: null } },
     },
     {
       name: 'counts',
@@ -162,7 +163,11 @@ const confusion: TopLevelSpec = {
   ],
 };
 
-/** Accuracy per model over time, one line per model, runs evenly spaced oldest to newest. */
+/**
+ * Accuracy per model over time, one line per model, runs evenly spaced oldest to newest; within a
+ * run each model's point sits a few pixels beside the others' (its `dx`), so equal accuracies do
+ * not hide each other.
+ */
 const history: TopLevelSpec = {
   ...base,
   params: [
@@ -173,12 +178,22 @@ const history: TopLevelSpec = {
   height: 300,
   data: { name: 'history' },
   encoding: {
+    // Runs at 0, 1, 2, ... on a number axis, labelled with their names, so that each model's
+    // point can sit a little beside the others' (its `pos`) on the same line.
     x: {
-      field: 'label',
-      type: 'ordinal',
-      scale: { domain: { expr: 'runs' } },
+      field: 'pos',
+      type: 'quantitative',
+      scale: { domain: { expr: '[-0.5, length(runs) - 0.5]' }, nice: false, zero: false },
       title: 'run, oldest first (started, UTC)',
-      axis: { labelAngle: -40, labelLimit: 220, labelOverlap: 'greedy' },
+      axis: {
+        values: { expr: 'sequence(length(runs))' },
+        labelExpr: 'runs[datum.value]',
+        labelAngle: -40,
+        labelAlign: 'right',
+        labelLimit: 220,
+        labelOverlap: 'greedy',
+        grid: false,
+      },
     },
     y: accuracyAxis('accuracy'),
     color: {
@@ -229,5 +244,58 @@ const compare: TopLevelSpec = {
   ],
 };
 
-export const templates = { overview, confusion, history, compare };
+/**
+ * ROC curves: true against false positive rate, one line per series (a model, or a class against
+ * the rest), over the diagonal of a model that guesses.
+ */
+const roc: TopLevelSpec = {
+  ...base,
+  params: [{ name: 'series', value: ['series'] }],
+  width: 340,
+  height: 340,
+  layer: [
+    {
+      name: 'chance',
+      data: {
+        values: [
+          { fpr: 0, tpr: 0 },
+          { fpr: 1, tpr: 1 },
+        ],
+      },
+      mark: { type: 'line', color: '#bbb', strokeDash: [4, 4], strokeWidth: 1 },
+      encoding: {
+        x: { field: 'fpr', type: 'quantitative' },
+        y: { field: 'tpr', type: 'quantitative' },
+      },
+    },
+    {
+      name: 'curves',
+      data: { name: 'curves' },
+      mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' },
+      encoding: {
+        x: {
+          field: 'fpr',
+          type: 'quantitative',
+          scale: { domain: [0, 1], nice: false },
+          title: 'false positive rate',
+        },
+        y: {
+          field: 'tpr',
+          type: 'quantitative',
+          scale: { domain: [0, 1], nice: false },
+          title: 'true positive rate',
+        },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          scale: { domain: { expr: 'series' }, scheme: 'tableau10' },
+          legend: { title: null, orient: 'bottom', direction: 'vertical', labelLimit: 320 },
+        },
+        order: { field: 'order', type: 'quantitative' },
+      },
+    },
+  ],
+};
+
+export const templates = { overview, confusion, history, compare, roc };
 export type TemplateName = keyof typeof templates;

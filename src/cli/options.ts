@@ -1,7 +1,7 @@
 // cli/: command-line parsing shared by the commands: commander set up so that every bad flag is
 // one line and exit status 2 (this file), the data flags of train, inspect and predict
-// (data-options.ts), and the guard that turns a UsageError into that line (common.ts). Imported
-// only by commands/.
+// (data-options.ts), the flags that name metrics or set a model's params (measures.ts), and the
+// guard that turns a UsageError into that line (common.ts). Imported only by commands/.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';

@@ -14,6 +14,7 @@ import { InvalidArgumentError } from 'commander';
 interface CompareOptions extends Record<string, unknown> {
   resultsDir: string;
   failOnRegression?: number;
+  significance?: number;
   sideBySide: boolean;
   html: string | boolean;
   color: boolean;
@@ -25,6 +26,13 @@ const pointsArg = (value: string): number => {
     throw new InvalidArgumentError(
       `--fail-on-regression must be a number of percentage points from 0 to 100, not "${value}".`,
     );
+  return n;
+};
+
+const alphaArg = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n >= 1)
+    throw new InvalidArgumentError(`--significance must be a level between 0 and 1, such as 0.05, not "${value}".`);
   return n;
 };
 
@@ -46,6 +54,12 @@ function program(): Command {
     )
     .addOption(
       new Option(
+        '--significance <alpha>',
+        "count a drop as a regression only when a paired test finds it significant at this level (p < alpha): McNemar's exact test on the test rows, or the corrected resampled t-test on shared CV folds",
+      ).argParser(alphaArg),
+    )
+    .addOption(
+      new Option(
         '--side-by-side',
         'for runs on different data sets: show both without deltas instead of refusing',
       ).default(false),
@@ -63,13 +77,19 @@ with the latest other run on its data set. Runs on different data sets are refus
 --side-by-side is given; runs with different test rows (another seed or split) are compared, with a loud
 note that the deltas are not like for like, but cannot gate with --fail-on-regression.
 
+Each model present in both runs gets a paired test of its accuracy, B against A, with its p-value: the
+Nadeau-Bengio corrected resampled t-test on the CV folds when both runs share them, McNemar's exact test on
+the test rows when both have the same ones. With --significance, a drop is a regression only when its test
+(the one on the measure --fail-on-regression checks) is significant; a drop that cannot be tested counts.
+
 Exit status: 0 done, 1 a model regressed by more than --fail-on-regression, 2 bad input (a run not found or
 unreadable, runs not comparable).
 
 Examples:
   npm run compare
   npm run compare -- 20261121-231013-iris-601612 20261121-231510-iris-abc123
-  npm run compare -- --fail-on-regression 2`,
+  npm run compare -- --fail-on-regression 2
+  npm run compare -- --fail-on-regression 1 --significance 0.05`,
     );
 }
 
@@ -105,7 +125,11 @@ export async function main(args: readonly string[]): Promise<number> {
       argB === undefined ? undefined : await resolveRun(argB, resultsDir, scan),
       resultsDir,
     );
-    const comparison = compareReports(a.report, b.report);
+    const comparison = compareReports(
+      a.report,
+      b.report,
+      options.significance === undefined ? {} : { alpha: options.significance },
+    );
 
     if (!comparison.sameData && !options.sideBySide)
       throw new UsageError(

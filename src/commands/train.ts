@@ -17,6 +17,9 @@ import {
   resultsDirOption,
 } from '../cli/options.js';
 import { checkCsvFlagsApply, csvOptions, type DataOptions } from '../cli/data-options.js';
+import { measureArg, measureList, paramArg } from '../cli/measures.js';
+import type { ParamSetting } from '../models/registry.js';
+import type { MeasureSpec } from '../results/report.js';
 import { redisUrl } from '../execution/bullmq/redis-url.js';
 import { UsageError } from '../errors.js';
 import { createExecutor, type BackendOptions } from '../execution/backends.js';
@@ -44,6 +47,9 @@ interface TrainFlags extends Record<string, unknown>, DataOptions, SourceFlags {
   retries: number;
   backend: 'piscina' | 'bullmq';
   redis?: string;
+  param?: ParamSetting[];
+  sortBy?: MeasureSpec;
+  columns?: MeasureSpec[];
 }
 
 /** More worker threads than this per core are refused. */
@@ -138,6 +144,24 @@ function program(): Command {
       new Option('--tune', "score every candidate of each model's grid by CV and refit the best (implies --cv)"),
     )
     .addOption(
+      new Option(
+        '--param <model.key=value>',
+        "set one of a model's params, the value as JSON (svm.C=10, random-forest.maxDepth=null, svm.gamma=auto); checked against the model's params schema, and no longer tuned; repeatable",
+      ).argParser(paramArg),
+    )
+    .addOption(
+      new Option(
+        '--sort-by <metric>',
+        'leaderboard order: a metric (accuracy, auc, logLoss, mcc, ...; test.<metric> or cv.<metric> for those scores) or fit/predict time (default: CV accuracy with CV, else test accuracy)',
+      ).argParser(measureArg('--sort-by')),
+    )
+    .addOption(
+      new Option(
+        '--columns <metrics>',
+        "the console leaderboard's columns, comma-separated, as --sort-by names them (default: accuracy, auc, recall, precision, F1, kappa, MCC, log loss, fit, predict)",
+      ).argParser(measureList('--columns')),
+    )
+    .addOption(
       new Option('--preprocess <kind>', "override every model's feature scaling").choices([
         'standardize',
         'minmax',
@@ -200,6 +224,8 @@ Examples:
   npm run train -- --models svm,random-forest --threads 1
   npm run train -- --split-file ../shared/reference/iris_split_42.json
   npm run train -- --cv 5 --tune
+  npm run train -- --dataset test/fixtures/sklearn/breast-cancer.csv --sort-by auc
+  npm run train -- --param svm.C=10 --param knn.nNeighbors=7 --columns accuracy,logLoss,fit
   npm run train -- --model-module ./my-models.mjs --json
   npm run train -- --timeout 60 --max-memory-mb 512 --retries 1
   npm run train -- --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,

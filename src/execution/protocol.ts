@@ -1,5 +1,6 @@
 // What crosses a thread or a wire: tasks and their results. Everything here is plain data: tasks
-// carry indices and a reference to the data, never rows; results are JSON-safe, and every way a
+// carry indices and a reference to the data, never rows; results are plain values (the wire turns
+// their one typed array into JSON, bullmq/wire.ts), and every way a
 // task can end without predictions is a kind of its own (a fault of the model or its worker, or a
 // decision of the run), never an exception.
 import type { Preprocessing } from '../ml/estimator.js';
@@ -85,6 +86,11 @@ export type TaskResult = (
       status: 'ok';
       /** Predicted class index per `test` row, in the same order. */
       predictions: number[];
+      /**
+       * Class probabilities per `test` row (rows x classes, row-major), when the model has them:
+       * one typed array, which crosses a thread boundary as a single copy of its bytes.
+       */
+      proba?: Float64Array;
       fitMs: number;
       predictMs: number;
       /** The fitted pipeline (scaler and estimator) as a JSON string, when `keepModel` was set. */

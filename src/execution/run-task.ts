@@ -50,6 +50,24 @@ function checkedPredictions(predictions: ArrayLike<number>, rows: number, classe
   return out;
 }
 
+/** The probabilities as the contract says (rows x classes, each row summing to 1), or an error saying what is wrong. */
+function checkedProbabilities(proba: unknown, rows: number, classes: number): Float64Array {
+  if (!(proba instanceof Float64Array))
+    throw new Error('predictProba() must return a Float64Array of rows x classes, row-major');
+  if (proba.length !== rows * classes)
+    throw new Error(`predictProba() returned ${proba.length} values for ${rows} rows x ${classes} classes`);
+  for (let i = 0; i < rows; i++) {
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const p = proba[i * classes + c]!;
+      if (!(p >= 0 && p <= 1)) throw new Error(`predictProba() gave ${p} in row ${i}; probabilities lie in [0, 1]`);
+      sum += p;
+    }
+    if (Math.abs(sum - 1) > 1e-6) throw new Error(`predictProba()'s row ${i} sums to ${sum}, not 1`);
+  }
+  return proba;
+}
+
 async function fitAndPredict(task: TrainTask): Promise<TaskResult> {
   // What a module prints while it is imported is the module's, not the model's of this task.
   setOutputLabel('model module');
@@ -76,6 +94,8 @@ async function fitAndPredict(task: TrainTask): Promise<TaskResult> {
   const predictions = checkedPredictions(raw, testX.rows, data.classes);
 
   const result: TaskResult = { status: 'ok', predictions, fitMs, predictMs };
+  if (definition.probabilities && estimator.predictProba && testX.rows > 0)
+    result.proba = checkedProbabilities(estimator.predictProba(testX), testX.rows, data.classes);
   if (task.keepModel) {
     result.model = JSON.stringify({
       modelId: task.modelId,

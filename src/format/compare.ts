@@ -9,19 +9,20 @@ import {
   type ModelComparison,
 } from '../results/compare.js';
 import type { Report } from '../results/report.js';
+import type { MetricId } from '../ml/metrics.js';
 import { COLUMNS, formatValue } from './columns.js';
-import { CONSOLE_METRICS, type Colors } from './console.js';
+import type { Colors } from './console.js';
 import { esc, page, raw, swatch, table, type Cell, type Column } from './html-page.js';
+import { measureLabel } from './text.js';
+
+/** The test metrics whose change the console shows beside accuracy's. */
+const DELTA_METRICS: readonly MetricId[] = ['rocAuc', 'weightedF1', 'mcc'];
+const pValue = (p: number | undefined) => (p === undefined ? '-' : p < 0.001 ? '<0.001' : p.toFixed(p < 0.01 ? 3 : 2));
 
 const points = (d: number | undefined) =>
   d === undefined ? '-' : `${d > 0 ? '+' : d < 0 ? '-' : ''}${Math.abs(d * 100).toFixed(1)}`;
 const when = (r: Report) => r.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
-/** A measure's name: "test accuracy", "CV macro F1", "fit time" (short: "test acc", "CV macro F1", "fit"). */
-function measureLabel(m: Measure, long = true): string {
-  const label = long ? COLUMNS[m.id].label : COLUMNS[m.id].short;
-  return m.scope === 'timing' ? label : `${m.scope === 'test' ? 'test' : 'CV'} ${label}`;
-}
 const value = (d: MetricDelta, v: number | null | undefined) => formatValue(d.measure.id, v);
 const deltaOf = (m: ModelComparison, measure: Measure) => m.metrics.find((d) => sameMeasure(d.measure, measure))!;
 
@@ -75,7 +76,8 @@ export function formatCompareText(c: Comparison, col: Colors, verdict: CompareVe
   };
   const testAccuracy: Measure = { scope: 'test', id: 'accuracy' };
   const cvAccuracy: Measure = { scope: 'cv', id: 'accuracy' };
-  const others = CONSOLE_METRICS.filter((id) => id !== 'accuracy').map((id): Measure => ({ scope: 'test', id }));
+  const others = DELTA_METRICS.map((id): Measure => ({ scope: 'test', id }));
+  const hasP = (kind: 'cv' | 'test') => c.models.some((m) => m.tests[kind] !== undefined);
   const fit: Measure = { scope: 'timing', id: 'fitMs' };
   const columns: { head: string; cell: (m: ModelComparison) => string }[] = [
     { head: 'model', cell: (m) => m.id },
@@ -84,6 +86,8 @@ export function formatCompareText(c: Comparison, col: Colors, verdict: CompareVe
       .filter((measure) => c.sameData && has(measure))
       .map((measure) => ({ head: `${COLUMNS[measure.id].short} Δ`, cell: onlyDelta(measure) })),
     ...(has(cvAccuracy) ? [{ head: measureLabel(cvAccuracy), cell: full(cvAccuracy) }] : []),
+    ...(hasP('cv') ? [{ head: 'p (CV)', cell: (m: ModelComparison) => pValue(m.tests.cv?.p) }] : []),
+    ...(hasP('test') ? [{ head: 'p (test)', cell: (m: ModelComparison) => pValue(m.tests.test?.p) }] : []),
     { head: measureLabel(fit), cell: (m: ModelComparison) => pair(m, fit) },
     {
       head: '',
@@ -91,6 +95,9 @@ export function formatCompareText(c: Comparison, col: Colors, verdict: CompareVe
         [
           ...(c.sameData && m.regression
             ? [col.red(`regression (${accScope === 'test' ? 'test' : 'CV'} ${COLUMNS.accuracy.label})`)]
+            : []),
+          ...(c.sameData && !m.regression && c.alpha !== undefined && (m.drop ?? 0) > 1e-9 && m.p !== undefined
+            ? [col.yellow(`drop not significant (p ${pValue(m.p)} ≥ ${c.alpha})`)]
             : []),
           ...(m.note ? [m.note] : []),
         ].join('; '),
@@ -108,6 +115,12 @@ export function formatCompareText(c: Comparison, col: Colors, verdict: CompareVe
   out.push(col.bold(line(columns.map((colm) => colm.head))));
   for (const r of cells) out.push(line(r));
   if (c.sameData) out.push(col.dim('Δ in percentage points, B minus A; ▲ better, ▼ worse'));
+  if (hasP('cv') || hasP('test'))
+    out.push(
+      col.dim(
+        `p: two-sided paired test of accuracy, B against A${hasP('cv') ? '; CV: Nadeau-Bengio corrected resampled t-test on the shared folds' : ''}${hasP('test') ? "; test: McNemar's exact test on the test rows" : ''}`,
+      ),
+    );
 
   out.push('');
   if (c.settings.length === 0) out.push(col.dim('settings: the same'));
@@ -122,10 +135,13 @@ export function formatCompareText(c: Comparison, col: Colors, verdict: CompareVe
     out.push('');
     out.push(
       regressions.length === 0
-        ? col.green('no model got worse')
+        ? col.green(c.alpha === undefined ? 'no model got worse' : `no model got significantly worse (α = ${c.alpha})`)
         : col.red(
-            `${regressions.length} model${regressions.length > 1 ? 's' : ''} got worse: ${regressions
-              .map((m) => `${m.id} ${m.drop === Infinity ? 'failed' : `${points(-m.drop! / 100)} pts`}`)
+            `${regressions.length} model${regressions.length > 1 ? 's' : ''} got ${c.alpha === undefined ? '' : 'significantly '}worse: ${regressions
+              .map(
+                (m) =>
+                  `${m.id} ${m.drop === Infinity ? 'failed' : `${points(-m.drop! / 100)} pts${m.p !== undefined ? ` (p ${pValue(m.p)})` : ''}`}`,
+              )
               .join(', ')}`,
           ),
     );
@@ -166,8 +182,13 @@ export function formatCompareHtml(c: Comparison, chart: string | undefined, char
     { head: 'A', num: true },
     { head: 'B', num: true },
     { head: 'Δ', num: true },
+    { head: 'p', num: true },
     { head: 'note' },
   ];
+  const pOf = (m: ModelComparison, measure: Measure) =>
+    measure.id !== 'accuracy'
+      ? ''
+      : pValue(measure.scope === 'cv' ? m.tests.cv?.p : measure.scope === 'test' ? m.tests.test?.p : undefined);
   const rows = c.models.flatMap((m) =>
     measures.map((measure, i): Cell[] => {
       const d = deltaOf(m, measure);
@@ -177,6 +198,7 @@ export function formatCompareHtml(c: Comparison, chart: string | undefined, char
         value(d, d.a),
         value(d, d.b),
         raw(measure.scope === 'timing' ? '' : deltaHtml(d).trim()),
+        pOf(m, measure).replace(/^-$/, ''),
         i === 0
           ? raw(
               [
@@ -204,12 +226,16 @@ export function formatCompareHtml(c: Comparison, chart: string | undefined, char
       : `<p class="muted">${esc(chartError ? `No chart: ${chartError}` : 'No model has an accuracy in both runs.')}</p>`,
     '<h2>Per model</h2>',
     table(columns, rows),
-    c.sameData ? '<p class="muted">Δ in percentage points, B minus A; ▲ better, ▼ worse.</p>' : '',
+    c.sameData
+      ? '<p class="muted">Δ in percentage points, B minus A; ▲ better, ▼ worse. p: two-sided paired test of accuracy, B against A (CV: Nadeau-Bengio corrected resampled t-test on the shared folds; test: McNemar\'s exact test on the test rows).</p>'
+      : '',
     '<h2>Settings that differ</h2>',
     c.settings.length
       ? table(
           [{ head: 'setting' }, { head: 'A' }, { head: 'B' }],
           c.settings.map((s) => [s.setting, s.a, s.b]),
+          // Long values (a model's params as JSON) wrap inside the page instead of widening it.
+          'wide wrap',
         )
       : '<p class="muted">None: the two runs were made with the same settings.</p>',
   ].join('\n');

@@ -18,10 +18,15 @@ export interface Column {
   head: string;
   /** Right-aligned, tabular digits. */
   num?: boolean;
+  /** Kept on one line (ids, dates). */
+  nowrap?: boolean;
 }
 
 export function table(columns: readonly Column[], rows: readonly (readonly Cell[])[], className = ''): string {
-  const cls = (c: Column | undefined) => (c?.num ? ' class="num"' : '');
+  const cls = (c: Column | undefined) => {
+    const names = [c?.num ? 'num' : '', c?.nowrap ? 'nowrap' : ''].filter(Boolean).join(' ');
+    return names ? ` class="${names}"` : '';
+  };
   return [
     `<table${className ? ` class="${className}"` : ''}>`,
     `<thead><tr>${columns.map((c) => `<th${cls(c)}>${esc(c.head)}</th>`).join('')}</tr></thead>`,
@@ -71,15 +76,25 @@ th { font-weight: 600; color: var(--muted); font-size: 12.5px; border-bottom: 2p
 td.num, th.num { text-align: right; white-space: nowrap; }
 tbody tr:hover { background: var(--soft); }
 table.wide { width: 100%; }
+table.board th, table.board td { padding: 5px 7px; }
+/* A table wider than the page scrolls inside its own box: the page itself never does. */
+.scroll { overflow-x: auto; max-width: 100%; }
+/* Long values (JSON params) wrap anywhere rather than widen the table past the page. */
+table.wrap { table-layout: fixed; }
+table.wrap td { overflow-wrap: anywhere; }
+table.wrap td:first-child, table.wrap th:first-child { width: 24%; }
+/* Ids and times read on one line; the table scrolls instead of breaking them. */
+td.nowrap, td.nowrap code { white-space: nowrap; overflow-wrap: normal; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 12px; margin: 20px 0 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 .card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .card .value { font-size: 20px; font-weight: 600; margin-top: 2px; overflow-wrap: anywhere; }
 .card .sub { color: var(--muted); font-size: 12.5px; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; vertical-align: middle; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; vertical-align: middle; white-space: nowrap; }
 .badge.ok { background: #dafbe1; color: var(--ok); }
 .badge.bad { background: #ffebe9; color: var(--bad); }
 .badge.warn { background: #fff8c5; color: var(--warn); }
+.badge.soft, .badge.muted { background: var(--soft); color: var(--muted); font-weight: 500; }
 .good { color: var(--ok); font-weight: 600; }
 .warn { color: var(--warn); }
 .regress { color: var(--bad); font-weight: 600; }
@@ -93,7 +108,8 @@ figcaption { color: var(--muted); font-size: 12.5px; margin-top: 4px; }
 .swatch i.diamond { transform: rotate(45deg) scale(.85); }
 .swatch i.tick { width: 2px; height: 12px; }
 .swatch i.line { width: 16px; height: 3px; }
-.models { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr)); gap: 16px; }
+.models { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(500px, 100%), 1fr)); gap: 16px; }
+.model { min-width: 0; }
 .model { border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
 .model .row { display: flex; flex-wrap: wrap; gap: 12px 20px; align-items: flex-start; }
 .model table { font-size: 12.5px; }

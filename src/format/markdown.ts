@@ -1,7 +1,17 @@
 import type { ModelReport, Report } from '../results/report.js';
 import { COLUMNS, formatValue } from './columns.js';
 import { clip, markdownCode, markdownText as escape } from './escape.js';
-import { ALL_METRICS, cvText, fixed, leaderboardRows, scoreColumns } from './text.js';
+import {
+  ALL_COLUMNS,
+  ALL_METRICS,
+  boardCaption,
+  measureText,
+  fixed,
+  leaderboardRows,
+  marksLegend,
+  scoreColumns,
+  tunedParams,
+} from './text.js';
 
 const table = (head: string[], rows: string[][]) =>
   [
@@ -24,8 +34,13 @@ function modelSection(m: ModelReport): string {
   if (m.cv && cvAccuracy) {
     lines.push(
       `- ${m.cv.k}-fold CV ${COLUMNS.accuracy.label}: ${fixed(cvAccuracy.mean, 4)} ± ${fixed(cvAccuracy.std, 4)} (folds: ${cvAccuracy.folds.map((v) => fixed(v, 4)).join(', ')})`,
+      `- CV means: ${ALL_METRICS.map((id) => `${COLUMNS[id].label} ${measureText(m, { scope: 'cv', id }, true)}`).join(' · ')}`,
     );
   }
+  if (m.status === 'ok' && m.metrics)
+    lines.push(
+      `- test scores: ${ALL_METRICS.map((id) => `${COLUMNS[id].label} ${measureText(m, { scope: 'test', id })}`).join(' · ')}`,
+    );
   if (m.tuning) {
     lines.push(
       '',
@@ -95,8 +110,10 @@ function dataNotes({ dataset: d }: Report): string[] {
 /** report.md: the same report for people, as Markdown. */
 export function formatMarkdown(report: Report): string {
   const d = report.dataset;
-  const columns = scoreColumns(report, ALL_METRICS, ['fitMs', 'predictMs'], true);
+  const columns = scoreColumns(report, ALL_COLUMNS, true, true);
   const rows = leaderboardRows(report, columns);
+  const legend = marksLegend(report, rows);
+  const tuned = tunedParams(report);
   return [
     `# trainpool run ${escape(report.runId)}`,
     '',
@@ -110,15 +127,19 @@ export function formatMarkdown(report: Report): string {
     '',
     '## Leaderboard',
     '',
+    `${boardCaption(report)[0]!.toUpperCase()}${boardCaption(report).slice(1)}.`,
+    '',
     table(
       ['#', 'model', ...columns.map((c) => c.head), 'note'],
       rows.map((r) => [
         r.rank,
         escape(r.model.id),
-        ...(r.note ? columns.map((_, i) => (i === 0 && report.cv ? cvText(r.model) : '-')) : r.cells),
-        escape(r.note),
+        ...(r.note ? columns.map(() => '-') : r.cells),
+        escape(r.note || r.marks.join('; ')),
       ]),
     ),
+    ...(legend.length ? ['', `${legend.join('; ')}.`] : []),
+    ...(tuned.length ? ['', 'Params chosen by --tune:', '', ...tuned.map((t) => `- ${t.id}: \`${t.params}\``)] : []),
     '',
     '## Models',
     '',

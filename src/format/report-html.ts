@@ -1,13 +1,27 @@
 // report.html: one run for people, as a self-contained page. Pure: the charts arrive already drawn.
-import { MARKERS } from '../charts/inputs.js';
+import { MARKERS, rocCaption } from '../charts/inputs.js';
 import { rankModels, type ModelReport, type Report } from '../results/report.js';
 import { COLUMNS, formatValue } from './columns.js';
 import { code, definitions, esc, name, page, raw, swatch, table, type Cell } from './html-page.js';
-import { ALL_METRICS, cvText, fixed, leaderboardRows, scoreColumns, untrainedNote } from './text.js';
+import {
+  ALL_METRICS,
+  DEFAULT_COLUMNS,
+  boardCaption,
+  cvText,
+  fixed,
+  leaderboardRows,
+  marksLegend,
+  measureText,
+  scoreColumns,
+  tunedParams,
+  untrainedNote,
+} from './text.js';
 
 /** The drawn charts of one report, as SVG markup. */
 export interface ReportChartSvgs {
   overview?: string;
+  /** ROC curves, when some model has probabilities. */
+  roc?: string;
   /** Confusion matrix per model id. */
   confusion: Record<string, string>;
   /** Why charts are missing, when drawing them failed. */
@@ -69,23 +83,50 @@ function header(report: Report): string {
   ].join('\n');
 }
 
+const MARK_BADGES: Record<string, string> = { best: 'ok', baseline: 'muted', 'does not beat dummy': 'warn' };
+
 function leaderboard(report: Report): string {
-  const columns = scoreColumns(report, ALL_METRICS, ['fitMs', 'predictMs'], true);
-  return table(
-    [{ head: '#', num: true }, { head: 'model' }, ...columns.map((c) => ({ head: c.head, num: true }))],
-    leaderboardRows(report, columns).map((r) => {
-      if (!r.note) return [r.rank, raw(`<strong>${esc(r.model.id)}</strong>`), ...r.cells];
-      const badge = r.model.status === 'failed' ? 'bad">failed' : 'warn">not run';
-      return [
-        r.rank,
-        raw(
-          `<strong>${esc(r.model.id)}</strong> <span class="badge ${badge}</span> <span class="muted">${esc(r.note)}</span>`,
-        ),
-        ...columns.map((_, i) => (i === 0 && report.cv ? cvText(r.model) : '-')),
-      ];
-    }),
-    'wide',
-  );
+  // PyCaret's columns, in short labels, so the table fits the page; each model's card has every score.
+  const columns = scoreColumns(report, DEFAULT_COLUMNS, false, true);
+  const rows = leaderboardRows(report, columns);
+  const legend = marksLegend(report, rows);
+  const tuned = tunedParams(report);
+  const marks = (list: string[]) =>
+    list
+      .map((mark) => {
+        const kind = MARK_BADGES[mark] ?? (mark.startsWith('worse') ? 'bad' : 'soft');
+        return `<span class="badge ${kind}">${esc(mark)}</span>`;
+      })
+      .join(' ');
+  return [
+    '<div class="scroll">',
+    table(
+      [
+        { head: '#', num: true },
+        { head: 'model', nowrap: true },
+        ...columns.map((c) => ({ head: c.head, num: true })),
+        { head: '' },
+      ],
+      rows.map((r) => {
+        if (!r.note) return [r.rank, raw(`<strong>${esc(r.model.id)}</strong>`), ...r.cells, raw(marks(r.marks))];
+        const badge = r.model.status === 'failed' ? 'bad">failed' : 'warn">not run';
+        return [
+          r.rank,
+          raw(`<strong>${esc(r.model.id)}</strong>`),
+          ...columns.map(() => '-'),
+          raw(`<span class="badge ${badge}</span> <span class="muted">${esc(r.note)}</span>`),
+        ];
+      }),
+      'wide board',
+    ),
+    '</div>',
+    `<p class="muted">${esc(boardCaption(report))}; failed and not-run models last.${legend.length ? ` ${esc(legend.join('; '))}.` : ''}</p>`,
+    ...(tuned.length
+      ? [
+          `<p>Params chosen by --tune: ${tuned.map((t) => `<strong>${esc(t.id)}</strong> ${code(t.params).html}`).join(' · ')}</p>`,
+        ]
+      : []),
+  ].join('\n');
 }
 
 function overview(report: Report, charts: ReportChartSvgs): string {
@@ -138,6 +179,24 @@ function modelCard(m: ModelReport, charts: ReportChartSvgs): string {
       ...(m.status === 'ok' && m.modelFile ? [['saved model', code(m.modelFile)] as const] : []),
     ]),
   ];
+  if (m.status === 'ok' && (m.metrics || m.cv)) {
+    lines.push(
+      '<details><summary>every score</summary>',
+      table(
+        [
+          { head: 'metric' },
+          ...(m.metrics ? [{ head: 'test', num: true }] : []),
+          ...(m.cv ? [{ head: `CV mean ± std (${m.cv.k} folds)`, num: true }] : []),
+        ],
+        ALL_METRICS.map((id) => [
+          COLUMNS[id].label,
+          ...(m.metrics ? [measureText(m, { scope: 'test', id })] : []),
+          ...(m.cv ? [measureText(m, { scope: 'cv', id }, true)] : []),
+        ]),
+      ),
+      '</details>',
+    );
+  }
   if (m.tuning) {
     lines.push(
       '<details><summary>grid candidates</summary>',
@@ -230,9 +289,14 @@ export function formatReportHtml(report: Report, charts: ReportChartSvgs): strin
     charts.error ? `<div class="note">Charts could not be drawn: ${esc(charts.error)}</div>` : '',
     '<h2>Leaderboard</h2>',
     leaderboard(report),
-    `<p class="muted">Ranked by ${report.cv ? 'CV mean' : 'test'} ${COLUMNS.accuracy.label}; failed and not-run models last.</p>`,
     '<h2>Accuracy and fit time</h2>',
     overview(report, charts),
+    ...(charts.roc
+      ? [
+          '<h2>ROC curves</h2>',
+          `<figure class="chart" data-chart="roc">${charts.roc}<figcaption>${esc(rocCaption(report))}</figcaption></figure>`,
+        ]
+      : []),
     '<h2>Models</h2>',
     `<div class="models">${rankModels(report)
       .map((m) => modelCard(m, charts))

@@ -72,12 +72,22 @@ interface DefinitionBase<P extends JsonObject> {
   /** Whether the estimator has `predictProba`. */
   probabilities?: boolean;
   /**
+   * false: predict() may pick another class than the arg-max of predictProba() (a one-vs-one vote
+   * beside probabilities from pairwise coupling, say). Default true, and checked by checkModel.
+   */
+  predictIsArgmax?: boolean;
+  /**
    * Expected seconds for one fit and predict of this shape, roughly: the costliest tasks start
    * first and the progress estimate weighs tasks by it. Default: proportional to rows x features.
    */
   cost?(shape: Shape<P>): number;
   /** false: registered (trainable with --models) but not in a plain run's default set. */
   default?: boolean;
+  /**
+   * A baseline that learns nothing on purpose (the dummy): checkModel does not ask it to beat
+   * chance, and the leaderboard marks the models that do not beat it.
+   */
+  baseline?: boolean;
 }
 
 export interface ModelDefinition<P extends JsonObject = JsonObject> extends DefinitionBase<P> {

@@ -120,6 +120,8 @@ export async function checkModel(definition: ModelDefinition | RowModelDefinitio
 
   await run('well above chance on iris, every class predicted', () => {
     if (!predicted) throw new Problem('needs fit and predict to work first');
+    // A baseline is at chance by design: what it must do is fit and predict, checked above.
+    if (def.baseline) return;
     const accuracy = predicted.filter((p, i) => p === test.y[i]).length / test.y.length;
     if (new Set(predicted).size !== 3)
       throw new Problem(
@@ -176,6 +178,20 @@ export async function checkModel(definition: ModelDefinition | RowModelDefinitio
         sum += p;
       }
       if (Math.abs(sum - 1) > 1e-6) throw new Problem(`predictProba()'s row ${i} sums to ${sum}, not 1`);
+    }
+  });
+
+  await run('predict() names a class of highest probability, unless the definition says it may not', () => {
+    if (!fittedEstimator?.predictProba || !predicted || def.predictIsArgmax === false) return;
+    const proba = fittedEstimator.predictProba(test.X);
+    for (let i = 0; i < test.X.rows; i++) {
+      let best = 0;
+      for (let c = 1; c < 3; c++) if (proba[i * 3 + c]! > proba[i * 3 + best]!) best = c;
+      // A tie may go either way: predict only has to name one of the most probable classes.
+      if (proba[i * 3 + predicted[i]!]! < proba[i * 3 + best]! - 1e-12)
+        throw new Problem(
+          `row ${i}: predict() says class ${predicted[i]}, predictProba() gives class ${best} the highest probability (${proba[i * 3 + best]!.toFixed(4)} vs ${proba[i * 3 + predicted[i]!]!.toFixed(4)}); make them agree, or say predictIsArgmax: false in the definition if predict() is not meant to follow the probabilities`,
+        );
     }
   });
   return report;

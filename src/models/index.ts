@@ -8,6 +8,7 @@
 import type { ModelDefinition } from '../ml/estimator.js';
 import decisionTree from './decision-tree.js';
 import decisionTreeMljs from './decision-tree-mljs.js';
+import dummy from './dummy.js';
 import extraTrees from './extra-trees.js';
 import gradientBoosting from './gradient-boosting.js';
 import knn from './knn.js';
@@ -24,6 +25,7 @@ import svmMljs from './svm-mljs.js';
 export const builtinModels: readonly ModelDefinition[] = [
   decisionTree,
   decisionTreeMljs,
+  dummy,
   extraTrees,
   gradientBoosting,
   knn,

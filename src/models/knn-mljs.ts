@@ -10,6 +10,7 @@ type Params = z.infer<typeof schema>;
 class KnnEstimator implements RowEstimator {
   constructor(
     private readonly params: Params,
+    private readonly classes: number,
     private model?: KNN,
   ) {}
 
@@ -22,8 +23,23 @@ class KnnEstimator implements RowEstimator {
     return fitted(this.model, 'knn-mljs').predict(X);
   }
 
+  /** Each class's share of the k neighbours predict() votes with (the library's own k-d tree search). */
+  predictProba(X: number[][]): number[][] {
+    const model = fitted(this.model, 'knn-mljs');
+    return X.map((row) => {
+      const shares = new Array<number>(this.classes).fill(0);
+      const nearest = model.kdTree.nearest(row, model.k);
+      for (const [point] of nearest) shares[point[point.length - 1]!]! += 1 / nearest.length;
+      return shares;
+    });
+  }
+
   toJSON(): unknown {
-    return { params: this.params, model: JSON.parse(JSON.stringify(fitted(this.model, 'knn-mljs'))) as unknown };
+    return {
+      params: this.params,
+      classes: this.classes,
+      model: JSON.parse(JSON.stringify(fitted(this.model, 'knn-mljs'))) as unknown,
+    };
   }
 }
 
@@ -40,9 +56,11 @@ export default defineModel<Params>({
   default: false,
   // Predicting dominates: every test row against every training row (the k-d tree saves little).
   cost: ({ rows, features }) => rows * (rows / 4) * features * 2.6e-7,
-  create: (params) => new KnnEstimator(params),
+  probabilities: true,
+  create: (params, ctx) => new KnnEstimator(params, ctx.classes),
   load(json) {
-    const { params, model } = json as { params: Params; model: unknown };
-    return new KnnEstimator(params, KNN.load(model));
+    // Models saved before probabilities were kept no class count: the library's own list of classes.
+    const { params, classes, model } = json as { params: Params; classes?: number; model: { classes: number[] } };
+    return new KnnEstimator(params, classes ?? Math.max(...model.classes) + 1, KNN.load(model));
   },
 });

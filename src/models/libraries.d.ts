@@ -5,6 +5,11 @@ declare module 'ml-logistic-regression' {
     constructor(options?: { numSteps?: number; learningRate?: number });
     train(X: Matrix, y: Matrix): void;
     predict(X: Matrix): number[];
+    /**
+     * One binary model per class (one-vs-rest), in class order; each one's testScores are the
+     * sigmoid probability of *not* being its class (it is trained with its class labelled 0).
+     */
+    classifiers: { testScores(X: Matrix): number[] }[];
     toJSON(): unknown;
     static load(model: unknown): LogisticRegression;
   }
@@ -42,6 +47,9 @@ declare module 'ml-knn' {
   export default class KNN {
     constructor(dataset: number[][], labels: number[], options?: { k?: number });
     predict(dataset: number[][]): number[];
+    /** The neighbours predict() votes with: each point is the row with its label appended, and its distance. */
+    kdTree: { nearest(point: number[], k: number): [number[], number][] };
+    k: number;
     toJSON(): unknown;
     static load(model: unknown): KNN;
   }

@@ -16,6 +16,7 @@ function withIntercept(X: number[][]): Matrix {
 class LogisticRegressionEstimator implements RowEstimator {
   constructor(
     private readonly params: Params,
+    private readonly classes: number,
     private model?: LogisticRegression,
   ) {}
 
@@ -33,8 +34,24 @@ class LogisticRegressionEstimator implements RowEstimator {
     return this.trained().predict(withIntercept(X));
   }
 
+  /**
+   * The one-vs-rest models' probabilities of each class, normalized to sum to 1 per row (as
+   * scikit-learn's OneVsRestClassifier does); predict() takes the same arg-max.
+   */
+  predictProba(X: number[][]): number[][] {
+    const model = this.trained();
+    const data = withIntercept(X);
+    // The library labels each model's own class 0: its score is the probability of the rest.
+    const own = model.classifiers.map((c) => c.testScores(data).map((rest) => 1 - rest));
+    return X.map((_, i) => {
+      const row = Array.from({ length: this.classes }, (_, c) => own[c]?.[i] ?? 0);
+      const sum = row.reduce((a, b) => a + b, 0);
+      return sum > 0 ? row.map((p) => p / sum) : row.map(() => 1 / this.classes);
+    });
+  }
+
   toJSON(): unknown {
-    return { params: this.params, model: JSON.parse(JSON.stringify(this.trained())) as unknown };
+    return { params: this.params, classes: this.classes, model: JSON.parse(JSON.stringify(this.trained())) as unknown };
   }
 
   private trained(): LogisticRegression {
@@ -56,9 +73,11 @@ export default defineModel<Params>({
   default: false,
   // ml-matrix operations over every row, for every step and every class (one-vs-rest).
   cost: ({ rows, features, classes, params }) => params.numSteps * rows * (features + 1) * classes * 3.7e-7,
-  create: (params) => new LogisticRegressionEstimator(params),
+  probabilities: true,
+  create: (params, ctx) => new LogisticRegressionEstimator(params, ctx.classes),
   load(json) {
-    const { params, model } = json as { params: Params; model: unknown };
-    return new LogisticRegressionEstimator(params, LogisticRegression.load(model));
+    // Models saved before probabilities were kept no class count: one per one-vs-rest model.
+    const { params, classes, model } = json as { params: Params; classes?: number; model: { numberClasses: number } };
+    return new LogisticRegressionEstimator(params, classes ?? model.numberClasses, LogisticRegression.load(model));
   },
 });

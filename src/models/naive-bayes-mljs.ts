@@ -50,23 +50,32 @@ class GaussianNaiveBayes implements RowEstimator {
    * whenever the row count equals features + 1. Here: log-likelihoods summed over every feature.
    */
   predict(X: number[][]): number[] {
+    return this.scores(X).map((scores) => scores.reduce((best, s, c) => (s > scores[best]! ? c : best), 0));
+  }
+
+  /** The same scores as probabilities: exp(score - max) / sum, which cannot underflow to 0 everywhere. */
+  predictProba(X: number[][]): number[][] {
+    return this.scores(X).map((scores) => {
+      const max = Math.max(...scores);
+      const e = scores.map((s) => Math.exp(s - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / sum);
+    });
+  }
+
+  /** Per row, each class's joint log-likelihood: log prior plus every feature's Gaussian log density. */
+  private scores(X: number[][]): number[][] {
     const { means, calculateProbabilities } = fitted(this.model, 'naive-bayes-mljs').toJSON();
-    return X.map((row) => {
-      let best = 0;
-      let bestScore = -Infinity;
-      calculateProbabilities.forEach(([logPrior, ...features], c) => {
+    return X.map((row) =>
+      calculateProbabilities.map(([logPrior, ...features], c) => {
         let score = logPrior;
         features.forEach(([coefficient, exponent], j) => {
           const d = (row[j] as number) - (means[c]![j] as number);
           score += Math.log(coefficient) + (d * d) / exponent;
         });
-        if (score > bestScore) {
-          bestScore = score;
-          best = c;
-        }
-      });
-      return best;
-    });
+        return score;
+      }),
+    );
   }
 
   toJSON(): unknown {
@@ -84,6 +93,7 @@ export default defineModel<Params>({
   preprocess: 'none',
   // The engine-backed model of the same name is faster and as accurate: not in the default set.
   default: false,
+  probabilities: true,
   cost: ({ rows, features, classes }) => rows * features * classes * 1e-7,
   create: (params) => new GaussianNaiveBayes(params),
   load(json) {

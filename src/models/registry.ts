@@ -1,13 +1,15 @@
-// The registry: the built-in models (index.ts) plus those of --model-module files, by id. A model
-// module is checked here, where it is imported, so that a bad one is one clear line at start; a
-// command's own thread tries it out in a throwaway thread first (loadRegistry).
+// The registry: the built-in models (index.ts) plus those of --model-module files, by id, and the
+// definitions a run trains (--models, with --param values in place of their defaults). A model
+// module and a --param are checked here, so that a bad one is one clear line at start; a command's
+// own thread tries a module out in a throwaway thread first (loadRegistry).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describeValue, UsageError } from '../errors.js';
-import { isJsonObject } from '../json.js';
+import { z } from 'zod';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { expectedCost, type ModelDefinition, type RowModelDefinition, type Shape } from '../ml/estimator.js';
 import { projectRoot } from '../paths.js';
 import { asMatrixModel } from './adapter.js';
@@ -34,7 +36,9 @@ function problemOf(def: Record<string, unknown>): string | undefined {
   if (def['input'] !== undefined && def['input'] !== 'rows' && def['input'] !== 'matrix')
     return '"input" must be "rows" (fit/predict take number[][], the default) or "matrix" (column-major Float64Array)';
   if (optional('probabilities', 'boolean')) return '"probabilities" must be true or false';
+  if (optional('predictIsArgmax', 'boolean')) return '"predictIsArgmax" must be true or false';
   if (optional('default', 'boolean')) return '"default" must be true or false';
+  if (optional('baseline', 'boolean')) return '"baseline" must be true or false';
   if (
     def['cost'] !== undefined &&
     typeof def['cost'] !== 'function' &&
@@ -194,4 +198,110 @@ export function selectModels(registry: Registry, ids: readonly string[] | undefi
     );
   }
   return [...new Set(ids)].map((id) => registry.get(id) as ModelDefinition);
+}
+
+/** A parameter's type in words, from its JSON Schema: `number > 0`, `'scale' | 'auto' | number > 0`, `integer >= 1 or null`. */
+function describeType(schema: Record<string, unknown>): string {
+  const any = (schema['anyOf'] ?? schema['oneOf']) as Record<string, unknown>[] | undefined;
+  if (any) {
+    const parts = any.map(describeType);
+    const nullable = parts.includes('null');
+    const rest = parts.filter((p) => p !== 'null').join(' | ');
+    return nullable ? `${rest} or null` : rest;
+  }
+  if (schema['const'] !== undefined) return JSON.stringify(schema['const']).replace(/"/g, "'");
+  if (Array.isArray(schema['enum'])) return schema['enum'].map((v) => JSON.stringify(v).replace(/"/g, "'")).join(' | ');
+  const type = schema['type'];
+  if (type === 'number' || type === 'integer') {
+    const bounds = [
+      schema['exclusiveMinimum'] !== undefined ? `> ${String(schema['exclusiveMinimum'])}` : undefined,
+      schema['minimum'] !== undefined ? `>= ${String(schema['minimum'])}` : undefined,
+      schema['exclusiveMaximum'] !== undefined ? `< ${String(schema['exclusiveMaximum'])}` : undefined,
+      // zod writes the safe-integer bound of every integer: not worth saying.
+      schema['maximum'] !== undefined && schema['maximum'] !== Number.MAX_SAFE_INTEGER
+        ? `<= ${String(schema['maximum'])}`
+        : undefined,
+    ].filter(Boolean);
+    return [type, ...bounds].join(' ');
+  }
+  if (typeof type === 'string') return type;
+  return 'any JSON value';
+}
+
+/** Each parameter of a definition with its type in words, for messages: `C (number > 0), gamma (...)`. */
+export function describeParams(def: ModelDefinition): string {
+  const properties = paramTypes(def);
+  return Object.keys(def.params)
+    .map((key) => `${key} (${properties[key] ?? 'any JSON value'})`)
+    .join(', ');
+}
+
+function paramTypes(def: ModelDefinition): Record<string, string> {
+  if (!def.schema) return {};
+  try {
+    const json = z.toJSONSchema(def.schema, { unrepresentable: 'any' }) as {
+      properties?: Record<string, Record<string, unknown>>;
+    };
+    return Object.fromEntries(Object.entries(json.properties ?? {}).map(([key, s]) => [key, describeType(s)]));
+  } catch {
+    return {};
+  }
+}
+
+/** A `--param model.key=value`, as it arrives from the command line. */
+export interface ParamSetting {
+  model: string;
+  key: string;
+  value: JsonValue;
+  /** As given, for messages. */
+  text: string;
+}
+
+/**
+ * The definitions with `--param` values in place of their defaults, each checked against the
+ * definition's params schema; a key set this way is no longer tuned (it leaves the grid). An
+ * unknown model, key or a value the schema refuses is a usage error naming the known keys and
+ * their types.
+ */
+export function withParams(
+  registry: Registry,
+  models: readonly ModelDefinition[],
+  settings: readonly ParamSetting[],
+): ModelDefinition[] {
+  const byModel = new Map<string, ParamSetting[]>();
+  for (const s of settings) {
+    if (!registry.has(s.model))
+      throw new UsageError(
+        `--param ${s.text}: unknown model id "${s.model}"; known ids: ${[...registry.keys()].join(', ')}`,
+      );
+    if (!models.some((m) => m.id === s.model))
+      throw new UsageError(`--param ${s.text}: ${s.model} is not trained in this run; add it to --models`);
+    byModel.set(s.model, [...(byModel.get(s.model) ?? []), s]);
+  }
+  return models.map((def) => {
+    const mine = byModel.get(def.id);
+    if (!mine) return def;
+    const params: JsonObject = { ...def.params };
+    for (const s of mine) {
+      if (!Object.hasOwn(def.params, s.key))
+        throw new UsageError(
+          `--param ${s.text}: ${def.id} has no parameter "${s.key}"; its params: ${describeParams(def)}`,
+        );
+      params[s.key] = s.value;
+    }
+    if (def.schema) {
+      const parsed = def.schema.safeParse(params);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const key = String(issue.path[0] ?? mine[0]!.key);
+        const setting = mine.find((s) => s.key === key) ?? mine[0]!;
+        throw new UsageError(
+          `--param ${setting.text}: ${def.id}'s ${key} must be ${paramTypes(def)[key] ?? 'valid'}, not ${JSON.stringify(params[key])}; its params: ${describeParams(def)}`,
+        );
+      }
+    }
+    const fixed = new Set(mine.map((s) => s.key));
+    const grid = def.grid ? Object.fromEntries(Object.entries(def.grid).filter(([key]) => !fixed.has(key))) : undefined;
+    return { ...def, params, ...(grid ? { grid } : {}) };
+  });
 }

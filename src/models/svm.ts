@@ -19,7 +19,7 @@ const schema = z.strictObject({
 export default defineModel<z.infer<typeof schema>>({
   id: 'svm',
   description:
-    "Support vector machine, RBF kernel, one-vs-one, libsvm's SMO (second-order working set, kernel cache, shrinking)",
+    "Support vector machine, RBF kernel, one-vs-one, libsvm's SMO (second-order working set, kernel cache, shrinking); probabilities by Platt scaling, fitted on its own training rows (overconfident) unless probability: true",
   library: ENGINE,
   params: { ...SVC_DEFAULTS },
   schema,
@@ -29,4 +29,9 @@ export default defineModel<z.infer<typeof schema>>({
   // SMO touches kernel rows of every pair of rows it optimises: about quadratic in the rows.
   cost: ({ rows, features, params }) => 1e-3 + rows * rows * features * 6e-10 * (params.probability ? 6 : 1),
   ...fromEngine(SvcClassifier),
+  // predict() is the one-vs-one vote (as scikit-learn's SVC.predict); the probabilities come from
+  // pairwise coupling of Platt sigmoids, whose arg-max can name another class. Without
+  // `probability: true` the sigmoids are fitted on the model's own training decision values, so
+  // they are overconfident: its log loss and calibration read better than they are.
+  predictIsArgmax: false,
 });

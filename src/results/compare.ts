@@ -1,18 +1,17 @@
 // Comparing two runs: per-model metric deltas, the settings that differ, and whether the two are
 // like for like at all. Pure functions of two reports; the compare command prints and writes them.
-import { higherIsBetter, METRIC_IDS, TIMINGS, type MetricId, type TimingId } from '../ml/metrics.js';
-import type { ModelReport, Report } from './report.js';
+import { higherIsBetter, METRIC_IDS, TIMINGS } from '../ml/metrics.js';
+import type { PairedTest } from '../ml/stats.js';
+import { foldRatio, pairedFolds, pairedPredictions, testLabels } from './leaderboard.js';
+import { measureValue, sameMeasure, type Measure, type ModelReport, type Report } from './report.js';
 
-/** What is compared: a metric on the test part, a metric's CV mean, or a timing of the final fit. */
-export type Measure = { scope: 'test' | 'cv'; id: MetricId } | { scope: 'timing'; id: TimingId };
+export { sameMeasure, type Measure };
 
 export const MEASURES: readonly Measure[] = [
   ...METRIC_IDS.map((id) => ({ scope: 'test' as const, id })),
   ...METRIC_IDS.map((id) => ({ scope: 'cv' as const, id })),
   ...TIMINGS.map(({ id }) => ({ scope: 'timing' as const, id })),
 ];
-
-export const sameMeasure = (x: Measure, y: Measure) => x.scope === y.scope && x.id === y.id;
 
 export interface MetricDelta {
   measure: Measure;
@@ -33,6 +32,14 @@ export interface ModelComparison {
   accuracy: MetricDelta;
   /** Percentage points B lost against A (positive: worse); Infinity when B failed where A trained. */
   drop?: number;
+  /**
+   * Paired tests of accuracy, B against A: on the CV folds (the same folds in both runs), and
+   * McNemar's on the test rows (the same rows, with their labels).
+   */
+  tests: { cv?: PairedTest; test?: PairedTest };
+  /** The p-value of the test on `accuracy`'s own measure, when there is one. */
+  p?: number;
+  /** A drop beyond float noise (and, with a significance level, a significant one). */
   regression: boolean;
   note?: string;
 }
@@ -51,20 +58,16 @@ export interface Comparison {
   sameSplit: boolean;
   /** One line each: why the two runs are not like for like. */
   problems: string[];
+  /** Both runs have CV on the same folds of the same data: CV scores can be paired fold by fold. */
+  sameFolds: boolean;
+  /** The significance level a drop must reach to count as a regression, when one was asked for. */
+  alpha?: number;
   models: ModelComparison[];
   settings: SettingDiff[];
 }
 
 const sameRows = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
 const short = (sha: string) => `${sha.slice(0, 12)}…`;
-
-function valueOf(m: ModelReport | undefined, measure: Measure): number | null | undefined {
-  if (m?.status !== 'ok') return undefined;
-  if (measure.scope === 'timing') return m.timings[measure.id];
-  if (measure.scope === 'test') return m.metrics?.[measure.id];
-  const summary = m.cv?.[measure.id];
-  return summary === undefined ? undefined : summary === null ? null : summary.mean;
-}
 
 function delta(measure: Measure, a: number | null | undefined, b: number | null | undefined): MetricDelta {
   return {
@@ -76,15 +79,31 @@ function delta(measure: Measure, a: number | null | undefined, b: number | null 
   };
 }
 
+/** What the paired tests of one model need from the two runs. */
+interface Pairing {
+  useTest: boolean;
+  /** The folds are the same: CV scores pair fold by fold, with this test/train ratio. */
+  foldRatio?: number;
+  /** The true class of each test row, when the rows are the same and a run recorded labels. */
+  labels?: number[];
+  alpha?: number;
+}
+
 function compareModel(
   id: string,
   a: ModelReport | undefined,
   b: ModelReport | undefined,
-  useTest: boolean,
+  pairing: Pairing,
 ): ModelComparison {
-  const metrics = MEASURES.map((measure) => delta(measure, valueOf(a, measure), valueOf(b, measure)));
-  const accuracy = metrics.find((d) => sameMeasure(d.measure, { scope: useTest ? 'test' : 'cv', id: 'accuracy' }))!;
-  const base = { id, ...(a ? { a } : {}), ...(b ? { b } : {}), metrics, accuracy };
+  const metrics = MEASURES.map((measure) => delta(measure, measureValue(a, measure), measureValue(b, measure)));
+  const accuracy = metrics.find((d) =>
+    sameMeasure(d.measure, { scope: pairing.useTest ? 'test' : 'cv', id: 'accuracy' }),
+  )!;
+  const cvTest = pairing.foldRatio === undefined ? undefined : pairedFolds(a, b, 'accuracy', pairing.foldRatio);
+  const testTest = pairedPredictions(a, b, pairing.labels);
+  const tests = { ...(cvTest ? { cv: cvTest } : {}), ...(testTest ? { test: testTest } : {}) };
+  const p = (pairing.useTest ? testTest : cvTest)?.p;
+  const base = { id, ...(a ? { a } : {}), ...(b ? { b } : {}), metrics, accuracy, tests, ...(p !== undefined ? { p } : {}) };
   if (!a) return { ...base, regression: false, note: 'only in B' };
   if (!b) return { ...base, regression: false, note: 'only in A' };
   if (a.status === 'ok' && b.status === 'failed')
@@ -97,7 +116,17 @@ function compareModel(
   if (accuracy.delta === undefined) return { ...base, regression: false };
   const drop = -accuracy.delta * 100;
   // Accuracies are ratios of small counts: a drop below float noise is no drop.
-  return { ...base, drop, regression: drop > 1e-9 };
+  if (!(drop > 1e-9)) return { ...base, drop, regression: false };
+  if (pairing.alpha === undefined) return { ...base, drop, regression: true };
+  // Asked for significance but no paired test is possible: the drop counts, and says why.
+  if (p === undefined)
+    return {
+      ...base,
+      drop,
+      regression: true,
+      note: `not tested for significance: ${pairing.useTest ? 'no labels of the test rows in either report (written before they were recorded)' : 'the runs do not share their CV folds'}`,
+    };
+  return { ...base, drop, regression: p < pairing.alpha };
 }
 
 const text = (v: unknown): string => (v === undefined ? '-' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -131,7 +160,14 @@ export function settingsOf(r: Report): Map<string, string> {
   return s;
 }
 
-export function compareReports(a: Report, b: Report): Comparison {
+const sameFoldsOf = (a: Report, b: Report) =>
+  a.cv !== null &&
+  b.cv !== null &&
+  a.cv.testFolds.length === b.cv.testFolds.length &&
+  a.cv.testFolds.every((f, i) => sameRows(f, b.cv!.testFolds[i]!));
+
+/** `alpha`: a drop counts as a regression only when its paired test's p-value is below it. */
+export function compareReports(a: Report, b: Report, options: { alpha?: number } = {}): Comparison {
   const sameData = a.dataset.sha256 === b.dataset.sha256;
   const sameSplit = sameData && sameRows(a.split.train, b.split.train) && sameRows(a.split.test, b.split.test);
   const problems: string[] = [];
@@ -143,25 +179,27 @@ export function compareReports(a: Report, b: Report): Comparison {
     problems.push(
       `different split: the test rows differ (A: seed ${a.split.seed}${a.split.file ? `, ${a.split.file}` : ''}, ${a.split.test.length} test rows; B: seed ${b.split.seed}${b.split.file ? `, ${b.split.file}` : ''}, ${b.split.test.length} test rows), so deltas mix model changes with split noise`,
     );
-  else if (
-    a.cv &&
-    b.cv &&
-    !(
-      a.cv.testFolds.length === b.cv.testFolds.length &&
-      a.cv.testFolds.every((f, i) => sameRows(f, b.cv!.testFolds[i]!))
-    )
-  )
+  else if (a.cv && b.cv && !sameFoldsOf(a, b))
     problems.push('different CV folds: CV deltas mix model changes with fold noise (test rows are the same)');
+  const sameFolds = sameSplit && sameFoldsOf(a, b);
 
   // Test accuracy when both runs have a test part (on the same rows it is the sharper measure).
   const useTest = a.split.test.length > 0 && b.split.test.length > 0;
+  // The same data: either run's labels are the other's.
+  const labels = sameSplit ? (testLabels(b) ?? testLabels(a)) : undefined;
+  const pairing: Pairing = {
+    useTest,
+    ...(sameFolds ? { foldRatio: foldRatio(b) } : {}),
+    ...(labels ? { labels } : {}),
+    ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
+  };
   const ids = [...new Set([...a.models.map((m) => m.id), ...b.models.map((m) => m.id)])];
   const models = ids.map((id) =>
     compareModel(
       id,
       a.models.find((m) => m.id === id),
       b.models.find((m) => m.id === id),
-      useTest,
+      pairing,
     ),
   );
 
@@ -173,7 +211,17 @@ export function compareReports(a: Report, b: Report): Comparison {
     const vb = sb.get(key) ?? '-';
     if (va !== vb) settings.push({ setting: key, a: va, b: vb });
   }
-  return { a, b, sameData, sameSplit, problems, models, settings };
+  return {
+    a,
+    b,
+    sameData,
+    sameSplit,
+    problems,
+    sameFolds,
+    ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
+    models,
+    settings,
+  };
 }
 
 /** Models whose accuracy dropped by more than `points` percentage points. */

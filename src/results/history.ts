@@ -10,6 +10,11 @@ export interface HistoryRow {
   sha256: string;
   /** The data's content hash differs from the row before: accuracies across it are not comparable. */
   dataChanged: boolean;
+  /** CV folds of the run (null: none), and whether it tuned its grids. */
+  cv: number | null;
+  tuned: boolean;
+  /** The run was stopped early: its models that did not finish are not run, not failed. */
+  interrupted: boolean;
   /** Per model id: its accuracy, 'failed', 'not-run', or undefined when the run did not train it or has no such score. */
   values: Record<string, number | 'failed' | 'not-run' | undefined>;
 }
@@ -41,7 +46,7 @@ export function buildHistory(
     const values: HistoryRow['values'] = {};
     for (const m of r.models) {
       if (m.status !== 'ok') values[m.id] = m.status;
-      else values[m.id] = metric === 'test' ? m.metrics?.accuracy : m.cv?.accuracy.mean;
+      else values[m.id] = metric === 'test' ? m.metrics?.accuracy : m.cv?.accuracy?.mean;
     }
     const before = kept[i - 1];
     return {
@@ -50,6 +55,9 @@ export function buildHistory(
       seed: r.split.seed,
       sha256: r.dataset.sha256,
       dataChanged: before !== undefined && before.dataset.sha256 !== r.dataset.sha256,
+      cv: r.cv?.k ?? null,
+      tuned: r.tune,
+      interrupted: r.status === 'interrupted',
       values,
     };
   });

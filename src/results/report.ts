@@ -6,15 +6,75 @@
 import type { DatasetEncoding } from '../data/table.js';
 import type { Library, Preprocessing } from '../ml/estimator.js';
 import type { JsonObject } from '../json.js';
-import type { LabelMetricId, Metrics, ProbabilityMetricId } from '../ml/metrics.js';
+import {
+  higherIsBetter,
+  type DefinedMetricId,
+  type MetricId,
+  type Metrics,
+  type NullableMetricId,
+  type TimingId,
+} from '../ml/metrics.js';
 import type { Summary } from '../ml/stats.js';
 import type { TaskFailure, TaskStop } from '../execution/protocol.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Cross-validated scores: each metric's mean, population std and per-fold values. */
-export type CvScores = { k: number; fitMs: Summary } & Record<LabelMetricId, Summary> &
-  Record<ProbabilityMetricId, Summary | null>;
+export type CvScores = { k: number; fitMs: Summary } & Record<DefinedMetricId, Summary> &
+  Record<NullableMetricId, Summary | null>;
+
+/**
+ * Class probabilities of some rows, compactly: `rows x classes` float64 values, row-major,
+ * little-endian, as base64 (exact, and about a third of the size of the numbers as JSON text).
+ */
+export interface EncodedProbabilities {
+  classes: number;
+  base64: string;
+}
+
+export function encodeProbabilities(values: Float64Array, classes: number): EncodedProbabilities {
+  const view = new DataView(new ArrayBuffer(values.length * 8));
+  for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i]!, true);
+  return { classes, base64: Buffer.from(view.buffer).toString('base64') };
+}
+
+export function decodeProbabilities(encoded: EncodedProbabilities): Float64Array {
+  const bytes = Buffer.from(encoded.base64, 'base64');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(bytes.byteLength >> 3);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
+  return out;
+}
+
+/** What a leaderboard sorts by or a comparison compares: a metric on the test part, a CV mean, or a timing. */
+export type Measure = { scope: 'test' | 'cv'; id: MetricId } | { scope: 'timing'; id: TimingId };
+
+export const sameMeasure = (x: Measure, y: Measure) => x.scope === y.scope && x.id === y.id;
+
+/** A measure as a user names it: a metric may leave its scope to the leaderboard's ('board'). */
+export type MeasureSpec = Measure | { scope: 'board'; id: MetricId };
+
+export function resolveMeasure(spec: MeasureSpec, board: 'test' | 'cv'): Measure {
+  return spec.scope === 'board' ? { scope: board, id: spec.id } : spec;
+}
+
+/**
+ * A model's value of a measure: undefined where there is none (not trained, no test part, no CV,
+ * a metric the report predates), null where the model cannot have it.
+ */
+export function measureValue(m: ModelReport | undefined, measure: Measure): number | null | undefined {
+  if (m?.status !== 'ok') return undefined;
+  if (measure.scope === 'timing') return m.timings[measure.id];
+  if (measure.scope === 'test') return m.metrics ? (m.metrics[measure.id] ?? null) : undefined;
+  if (!m.cv) return undefined;
+  const summary = m.cv[measure.id];
+  return summary === undefined || summary === null ? null : summary.mean;
+}
+
+/** The default order: CV mean accuracy when the run has CV, else test accuracy. */
+export function defaultSortBy(report: { cv?: object | null }): Measure {
+  return { scope: report.cv ? 'cv' : 'test', id: 'accuracy' };
+}
 
 export interface Candidate {
   params: JsonObject;
@@ -36,6 +96,8 @@ interface ModelReportBase {
   tuning?: { candidates: Candidate[]; best: number | null };
   /** The most tries any one of this model's tasks took, when --retries re-ran one (absent: one each). */
   attempts?: number;
+  /** A baseline that learns nothing on purpose (the dummy): the leaderboard marks who does not beat it. */
+  baseline?: true;
 }
 
 export interface OkModelReport extends ModelReportBase {
@@ -44,6 +106,17 @@ export interface OkModelReport extends ModelReportBase {
   metrics?: Metrics;
   /** Predicted class index per test row, in the order of split.test. */
   predictions: number[];
+  /**
+   * Class probabilities per test row, in the order of split.test; null for a model without
+   * them; absent without a test part, or in a report written before they were recorded.
+   */
+  probabilities?: EncodedProbabilities | null;
+  /**
+   * With CV, the out-of-fold predictions of the params chosen, fold by fold in the order of
+   * cv.testFolds (and probabilities, null for a model without them): curves and paired tests
+   * need no re-run. Absent in reports written before they were recorded.
+   */
+  outOfFold?: { predictions: number[][]; probabilities: EncodedProbabilities[] | null };
   timings: { fitMs: number; predictMs: number };
   /** File of the saved final model, relative to the run folder. */
   modelFile?: string;
@@ -96,6 +169,8 @@ export interface Report {
     droppedRows?: number;
     /** How a downloaded data set was fetched; absent for local data and in reports before version 3. */
     fetch?: DatasetFetch;
+    /** Class index of every row, in row order; absent in reports written before it was recorded. */
+    labels?: number[];
   };
   split: {
     seed: number;
@@ -112,19 +187,29 @@ export interface Report {
   nodeVersion: string;
   versions: Record<string, string>;
   durationMs: number;
+  /** What the leaderboard is sorted by; absent in older reports (they sort by the default). */
+  sortBy?: Measure;
   models: ModelReport[];
 }
 
 /**
- * Leaderboard order: ok models by CV mean accuracy (or test accuracy without CV), best first;
- * then failed, then not run.
+ * Leaderboard order: ok models by the report's sort measure (better first; one a model lacks
+ * goes after those that have it), ties by test accuracy and then id; then failed, then not run.
  */
-export function rankModels(report: Pick<Report, 'models'>): ModelReport[] {
-  const score = (m: ModelReport) =>
-    m.status === 'ok' ? (m.cv?.accuracy?.mean ?? m.metrics?.accuracy ?? -1) : m.status === 'failed' ? -2 : -3;
+export function rankModels(report: Pick<Report, 'models'> & { cv?: object | null; sortBy?: Measure }): ModelReport[] {
+  const by = report.sortBy ?? defaultSortBy(report);
+  const sign = higherIsBetter(by.id) ? 1 : -1;
+  const group = (m: ModelReport) => (m.status === 'ok' ? 0 : m.status === 'failed' ? 1 : 2);
+  const score = (m: ModelReport) => {
+    const v = measureValue(m, by);
+    return typeof v === 'number' ? sign * v : -Infinity;
+  };
   const test = (m: ModelReport) => (m.status === 'ok' ? (m.metrics?.accuracy ?? -1) : -1);
   // Ids are plain ASCII: compared by code unit, not localeCompare, whose first call loads ICU
   // collation data (~10 ms of every run) and whose order depends on the locale.
   const byId = (a: ModelReport, b: ModelReport) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return [...report.models].sort((a, b) => score(b) - score(a) || test(b) - test(a) || byId(a, b));
+  const order = (a: number, b: number) => (a === b ? 0 : a > b ? -1 : 1);
+  return [...report.models].sort(
+    (a, b) => group(a) - group(b) || order(score(a), score(b)) || test(b) - test(a) || byId(a, b),
+  );
 }

@@ -4,7 +4,14 @@
 // change to the report bumps SCHEMA_VERSION and adds the step from the previous version here.
 import { z } from 'zod';
 import { FAULT_KINDS, STOP_KINDS } from '../execution/protocol.js';
-import { METRICS, type MetricId } from '../ml/metrics.js';
+import {
+  METRICS,
+  TIMINGS,
+  type DefinedMetricId,
+  type MetricId,
+  type NullableMetricId,
+  type TimingId,
+} from '../ml/metrics.js';
 import { SCHEMA_VERSION, type Report } from './report.js';
 
 const summary = z.object({ mean: z.number(), std: z.number(), folds: z.array(z.number()) });
@@ -22,8 +29,8 @@ const stop = z.object({ kind: z.enum(STOP_KINDS as [string, ...string[]]), messa
  */
 const perMetric = <T extends z.ZodType>(value: T) =>
   Object.fromEntries(
-    METRICS.map((m) => [m.id, (m.needsProbabilities ? value.nullable() : value).optional()]),
-  ) as unknown as Record<MetricId, T>;
+    METRICS.map((m) => [m.id, (m.nullable ? value.nullable() : value).optional()]),
+  ) as unknown as Record<DefinedMetricId, T> & Record<NullableMetricId, z.ZodNullable<T>>;
 const cvScores = z.object({ k: z.number().int(), fitMs: summary, ...perMetric(summary) });
 const metrics = z.object({
   ...perMetric(z.number()),
@@ -32,6 +39,11 @@ const metrics = z.object({
   ),
   confusionMatrix: z.object({ labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())) }),
 });
+const probabilities = z.object({ classes: z.number().int().positive(), base64: z.string() });
+const measure = z.discriminatedUnion('scope', [
+  z.object({ scope: z.enum(['test', 'cv']), id: z.enum(METRICS.map((m) => m.id) as [MetricId, ...MetricId[]]) }),
+  z.object({ scope: z.literal('timing'), id: z.enum(TIMINGS.map((t) => t.id) as [TimingId, ...TimingId[]]) }),
+]);
 const modelBase = {
   id: z.string(),
   description: z.string(),
@@ -54,6 +66,7 @@ const modelBase = {
     })
     .optional(),
   attempts: z.number().int().optional(),
+  baseline: z.literal(true).optional(),
 };
 const model = z.discriminatedUnion('status', [
   z.object({
@@ -61,6 +74,13 @@ const model = z.discriminatedUnion('status', [
     status: z.literal('ok'),
     metrics: metrics.optional(),
     predictions: z.array(z.number().int()),
+    probabilities: probabilities.nullable().optional(),
+    outOfFold: z
+      .object({
+        predictions: z.array(z.array(z.number().int())),
+        probabilities: z.array(probabilities).nullable(),
+      })
+      .optional(),
     timings: z.object({ fitMs: z.number(), predictMs: z.number() }),
     modelFile: z.string().optional(),
   }),
@@ -104,6 +124,7 @@ export const reportSchema = z.object({
         cached: z.boolean(),
       })
       .optional(),
+    labels: z.array(z.number().int()).optional(),
   }),
   split: z.object({
     seed: z.number().int(),
@@ -121,6 +142,7 @@ export const reportSchema = z.object({
   nodeVersion: z.string(),
   versions: z.record(z.string(), z.string()),
   durationMs: z.number(),
+  sortBy: measure.optional(),
   models: z.array(model),
 });
 
@@ -169,6 +191,11 @@ const UPGRADES: Record<number, (report: Json) => Json> = {
   // 2 -> 3: data sets gained `fetch` (how a download was fetched); a version 2 run read only
   // local data, so it stays absent.
   2: (report) => ({ ...report, schemaVersion: 3 }),
+  // 3 -> 4: new metrics (weighted precision/recall/F1, kappa, MCC, ROC AUC, log loss), test
+  // probabilities, out-of-fold predictions, every row's label and the leaderboard's sort. Version
+  // 3 recorded none of them: they stay absent (readers show such a metric as n/a and sort by the
+  // default), never computed after the fact.
+  3: (report) => ({ ...report, schemaVersion: 4 }),
 };
 
 /** The oldest version there is an upgrade from. */

@@ -3,7 +3,7 @@ import { classCounts } from '../data/dataset.js';
 import type { LoadedDataset } from '../data/load.js';
 import type { ModelDefinition } from '../ml/estimator.js';
 import type { Split } from '../ml/split.js';
-import { SCHEMA_VERSION, type ModelReport, type Report } from '../results/report.js';
+import { SCHEMA_VERSION, type Measure, type ModelReport, type Report } from '../results/report.js';
 
 export interface ReportInputs {
   runId: string;
@@ -16,6 +16,8 @@ export interface ReportInputs {
   options: { seed: number; testSize: number; splitFile?: string; foldsFile?: string; tune?: boolean; missing?: string };
   models: readonly ModelDefinition[];
   rows: ModelReport[];
+  /** What the leaderboard sorts by. */
+  sortBy: Measure;
   threads: number;
   /** Versions of what ran the tasks (trainpool, the backend's library). */
   versions: Record<string, string>;
@@ -43,6 +45,9 @@ export function buildReport(x: ReportInputs): Report {
       encoding,
       ...(options.missing === 'drop' ? { droppedRows } : {}),
       ...(x.loaded.fetch ? { fetch: x.loaded.fetch } : {}),
+      // Every row's class: with the row indices of the split and folds, the truth that paired
+      // tests and curves need, without the data.
+      labels: Array.from(dataset.labels),
     },
     split: {
       seed: options.seed,
@@ -62,6 +67,7 @@ export function buildReport(x: ReportInputs): Report {
       ...Object.fromEntries(x.models.map((def) => [def.library.name, def.library.version])),
     },
     durationMs: x.durationMs,
+    sortBy: x.sortBy,
     models: x.rows,
   };
 }

@@ -6,10 +6,16 @@ import type { Scheduler } from '../execution/scheduler.js';
 import type { TaskFailure, TaskResult, TaskStop, TrainTask } from '../execution/protocol.js';
 import { expectedCost, type ModelDefinition } from '../ml/estimator.js';
 import { pickBest } from '../ml/grid.js';
-import { computeMetrics, METRICS, type MetricId } from '../ml/metrics.js';
+import { computeMetrics, METRICS } from '../ml/metrics.js';
 import { foldTrainRows } from '../ml/split.js';
-import { summarize } from '../ml/stats.js';
-import type { Candidate, CvScores, ModelReport } from '../results/report.js';
+import { summarize, type Summary } from '../ml/stats.js';
+import {
+  encodeProbabilities,
+  type Candidate,
+  type CvScores,
+  type ModelReport,
+  type OkModelReport,
+} from '../results/report.js';
 import { candidatesOf, toDataRef, type RunPlan } from './plan.js';
 
 export interface ModelDone {
@@ -27,15 +33,26 @@ function cvScores(plan: RunPlan, results: readonly Ok[]): CvScores {
       plan.folds![f]!.map((row) => labels[row]!),
       r.predictions,
       plan.dataset.classNames,
+      r.proba,
     ),
   );
+  // A fold without a value (no probabilities, or a score undefined on its rows) leaves no mean.
   const perMetric = Object.fromEntries(
     METRICS.map(({ id }) => {
       const values = metrics.map((m) => m[id]);
       return [id, values.some((v) => v === null) ? null : summarize(values as number[])];
     }),
-  ) as Record<MetricId, CvScores[MetricId]>;
+  ) as unknown as Omit<CvScores, 'k' | 'fitMs'>;
   return { k: results.length, ...perMetric, fitMs: summarize(results.map((r) => r.fitMs)) };
+}
+
+/** The folds' predictions (and probabilities, when every fold has them), as the report keeps them. */
+function outOfFold(plan: RunPlan, results: readonly Ok[]): NonNullable<OkModelReport['outOfFold']> {
+  const classes = plan.dataset.classNames.length;
+  const probabilities = results.every((r) => r.proba)
+    ? results.map((r) => encodeProbabilities(r.proba!, classes))
+    : null;
+  return { predictions: results.map((r) => r.predictions), probabilities };
 }
 
 /** How a set of tasks ended together: a failure decides, else a stop, else all are ok. */
@@ -90,7 +107,13 @@ export async function evaluateModel(
   });
   const folds = plan.folds;
   const candidates = candidatesOf(plan, def);
-  const base = { id: def.id, description: def.description, library: def.library, preprocess };
+  const base = {
+    id: def.id,
+    description: def.description,
+    library: def.library,
+    preprocess,
+    ...(def.baseline ? { baseline: true as const } : {}),
+  };
   // The report records the most tries any one of the model's tasks took, when a retry happened.
   let attempts = 1;
   const counted = (result: TaskResult) => {
@@ -141,6 +164,7 @@ export async function evaluateModel(
   let params = def.params;
   let cv: CvScores | undefined;
   let tuning: ModelReport['tuning'];
+  let oof: OkModelReport['outOfFold'];
   let final: Promise<TaskResult>;
   if (!folds) {
     final = finalFit(params);
@@ -161,16 +185,29 @@ export async function evaluateModel(
       // Folds withdrawn because the final fit failed first: that failure is reported below.
       if (!(outcome.reason.kind === 'withdrawn' && finalResult.status === 'failed'))
         return done({ ...base, params, status: 'not-run', reason: outcome.reason });
-    } else cv = cvScores(plan, outcome.results);
+    } else {
+      cv = cvScores(plan, outcome.results);
+      oof = outOfFold(plan, outcome.results);
+    }
   } else {
-    const all = await Promise.all(candidates.map((c) => crossValidate(c)));
-    const scored: Candidate[] = all.map((results, c) => {
-      const outcome = verdict(results);
-      const cand = candidates[c]!;
-      if (outcome.kind === 'failed') return { params: cand, status: 'failed', error: outcome.error };
-      if (outcome.kind === 'not-run') return { params: cand, status: 'not-run', reason: outcome.reason };
-      return { params: cand, status: 'ok', cv: cvScores(plan, outcome.results) };
-    });
+    // Only the leading candidate's fold results are kept as they arrive (their out-of-fold
+    // predictions go into the report): a big grid does not hold every candidate's probabilities.
+    // The final winner led from the moment its folds finished, so it is the one kept.
+    const scores: (Summary | undefined)[] = candidates.map(() => undefined);
+    let leader: { index: number; results: Ok[] } | undefined;
+    const scored: Candidate[] = await Promise.all(
+      candidates.map((cand, c) =>
+        crossValidate(cand).then((results): Candidate => {
+          const outcome = verdict(results);
+          if (outcome.kind === 'failed') return { params: cand, status: 'failed', error: outcome.error };
+          if (outcome.kind === 'not-run') return { params: cand, status: 'not-run', reason: outcome.reason };
+          const summary = cvScores(plan, outcome.results);
+          scores[c] = summary.accuracy;
+          if (pickBest(scores) === c) leader = { index: c, results: outcome.results };
+          return { params: cand, status: 'ok', cv: summary };
+        }),
+      ),
+    );
     // A grid cut short by the run cannot name its winner.
     const stopped = scored.find((s) => s.status === 'not-run');
     if (stopped) {
@@ -185,6 +222,7 @@ export async function evaluateModel(
     }
     params = scored[best]!.params;
     cv = scored[best]!.cv;
+    if (leader?.index === best) oof = outOfFold(plan, leader.results);
     final = finalFit(params);
   }
 
@@ -194,14 +232,19 @@ export async function evaluateModel(
   if (result.status === 'not-run')
     return done({ ...base, params, cv, tuning, status: 'not-run', reason: result.reason });
   const yTest = plan.split.test.map((row) => plan.dataset.labels[row]!);
+  const classes = plan.dataset.classNames.length;
   const report: ModelReport = {
     ...base,
     params,
     ...(cv ? { cv } : {}),
     ...(tuning ? { tuning } : {}),
     status: 'ok',
-    ...(yTest.length > 0 ? { metrics: computeMetrics(yTest, result.predictions, plan.dataset.classNames) } : {}),
+    ...(yTest.length > 0
+      ? { metrics: computeMetrics(yTest, result.predictions, plan.dataset.classNames, result.proba) }
+      : {}),
     predictions: result.predictions,
+    ...(yTest.length > 0 ? { probabilities: result.proba ? encodeProbabilities(result.proba, classes) : null } : {}),
+    ...(oof ? { outOfFold: oof } : {}),
     timings: { fitMs: result.fitMs, predictMs: result.predictMs },
   };
   return done(report, result.model);

@@ -15,6 +15,7 @@ import {
   validateSplit,
   type Split,
 } from '../ml/split.js';
+import { resolveMeasure, type Measure, type MeasureSpec } from '../results/report.js';
 
 export interface RunPlan {
   dataset: Dataset;
@@ -104,6 +105,19 @@ async function foldsOf(options: SplitOptions, dataset: Dataset, split: Split): P
   }
   const k = options.cv === true ? 5 : (options.cv ?? (options.tune ? 5 : 0));
   return k === 0 ? null : stratifiedKFold(dataset.labels, split.train, dataset.classNames, k, options.seed);
+}
+
+/**
+ * A measure named on the command line, for this run: a metric without its scope takes the
+ * leaderboard's (CV with CV, else the test part); one the run cannot have is a usage error.
+ */
+export function planMeasure(flag: string, spec: MeasureSpec, plan: Pick<RunPlan, 'folds' | 'split'>): Measure {
+  const measure = resolveMeasure(spec, plan.folds ? 'cv' : 'test');
+  if (measure.scope === 'cv' && !plan.folds)
+    throw new UsageError(`${flag} cv.${measure.id}: this run has no CV; add --cv, or drop "cv."`);
+  if (measure.scope === 'test' && plan.split.test.length === 0)
+    throw new UsageError(`${flag} test.${measure.id}: this run has no test part (--test-size 0); drop "test."`);
+  return measure;
 }
 
 /** Every grid candidate's params with --tune (the defaults alone without). */

@@ -14,16 +14,16 @@ import { type Colors, colors, formatSummary } from '../format/console.js';
 import { terminalText } from '../format/escape.js';
 import { formatMarkdown } from '../format/markdown.js';
 import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
-import { loadRegistry, selectModels } from '../models/registry.js';
+import { loadRegistry, selectModels, withParams, type ParamSetting } from '../models/registry.js';
 import { packageVersion, shown } from '../paths.js';
-import type { Report } from '../results/report.js';
+import type { Measure, MeasureSpec, Report } from '../results/report.js';
 import { RunFolder } from '../results/write.js';
 import { buildReport } from './build-report.js';
 import { ReportCharts } from './draw-charts.js';
 import { startFetchDisplay } from './fetch-progress.js';
 import { evaluateModel, plannedWork } from './evaluate-model.js';
 import { Interrupted, interruptExitStatus, wasCutShort } from './interrupt.js';
-import { planFolds, planSplit, type RunPlan, type SplitOptions } from './plan.js';
+import { planFolds, planMeasure, planSplit, type RunPlan, type SplitOptions } from './plan.js';
 import { progressMode, RunTracker, startDisplay, type Display } from './progress.js';
 
 export interface TrainOptions extends SplitOptions {
@@ -43,12 +43,19 @@ export interface TrainOptions extends SplitOptions {
   quiet?: boolean;
   /** Colour in what it prints (the caller decides: a terminal, no NO_COLOR, no --no-color). */
   color: boolean;
+  /** `--param model.key=value` settings, in place of the definitions' defaults. */
+  param?: ParamSetting[];
+  /** What the leaderboard sorts by (default: CV accuracy with CV, else test accuracy). */
+  sortBy?: MeasureSpec;
+  /** The console leaderboard's columns. */
+  columns?: MeasureSpec[];
 }
 
 /** A data set ready to train on: loaded, validated, split, with its run folder claimed. */
 interface DatasetRun {
   loaded: LoadedDataset;
   plan: RunPlan;
+  sortBy: Measure;
   folder?: RunFolder;
 }
 
@@ -71,7 +78,9 @@ async function planDataset(
       modules,
       ...(options.preprocess ? { preprocess: options.preprocess } : {}),
     };
-    return { loaded, plan };
+    const sortBy = planMeasure('--sort-by', options.sortBy ?? { scope: 'board', id: 'accuracy' }, plan);
+    for (const column of options.columns ?? []) planMeasure('--columns', column, plan);
+    return { loaded, plan, sortBy };
   } catch (error) {
     // With several data sets, say which one has too few rows of a class.
     if (error instanceof UsageError && loaded.spec.file) throw new UsageError(`${loaded.spec.file}: ${error.message}`);
@@ -112,7 +121,11 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<Trained> 
   const { loaded, plan } = run;
   // Charts are drawn in idle CPU while the models train; with several data sets, each page is
   // drawn once its own models are done.
-  const charts = new ReportCharts(ctx.several ? undefined : ctx.tracker);
+  const charts = new ReportCharts(ctx.several ? undefined : ctx.tracker, {
+    dataset: { classes: plan.dataset.classNames, labels: Array.from(plan.dataset.labels) },
+    split: plan.split,
+    cv: plan.folds ? { testFolds: plan.folds } : null,
+  });
   const done = await Promise.all(
     plan.models.map(async (def) => {
       const result = await evaluateModel(plan, def, ctx.scheduler);
@@ -139,6 +152,7 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<Trained> 
     options: { ...ctx.options, missing: ctx.options.csv.missing },
     models: plan.models,
     rows,
+    sortBy: run.sortBy,
     threads: ctx.threads,
     versions: { trainpool: packageVersion(), [ctx.options.backend]: packageVersion(ctx.options.backend) },
     durationMs: performance.now() - ctx.started,
@@ -191,7 +205,7 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const createdAt = new Date();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const registry = await loadRegistry(modules);
-  const models = selectModels(registry, options.models);
+  const models = withParams(registry, selectModels(registry, options.models), options.param ?? []);
   const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
   const c: Colors = colors(options.color);
   const stream = options.json ? process.stderr : process.stdout;
@@ -251,7 +265,7 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   }
   if (!options.json && !options.quiet)
     for (const { report, folder } of results)
-      process.stdout.write(`\n${formatSummary(report, folder && shown(folder), c)}\n`);
+      process.stdout.write(`\n${formatSummary(report, folder && shown(folder), c, options.columns)}\n`);
   if (options.json) {
     const reports = results.map((r) => r.report);
     (options.writeReport ?? ((text: string) => process.stdout.write(text)))(

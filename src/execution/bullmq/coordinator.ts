@@ -18,7 +18,7 @@ import {
   PREFIX,
   PROTOCOL,
   QUEUE,
-  taskResultSchema,
+  fromWire,
   type CancelMessage,
   type JobData,
   type RemoteTask,
@@ -200,10 +200,10 @@ export class BullmqExecutor implements Executor {
         // Aborted while it was being added: take it back now that it exists.
         if (settled) return this.cancel([id]);
         const value: unknown = await job.waitUntilFinished(this.events);
-        const parsed = taskResultSchema.safeParse(value);
+        const parsed = fromWire(value);
         settle(
-          parsed.success
-            ? parsed.data
+          parsed
+            ? parsed
             : failure(
                 'crashed',
                 new Error(`the worker returned a result this coordinator does not understand; update its clone`),

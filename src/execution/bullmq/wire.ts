@@ -11,7 +11,7 @@ import {
   type TrainTask,
 } from '../protocol.js';
 
-export const PROTOCOL = 2;
+export const PROTOCOL = 3;
 
 /** BullMQ's key prefix and the one queue every worker serves. Runs are told apart by job id. */
 export const PREFIX = 'trainpool';
@@ -72,10 +72,11 @@ const stopSchema = z.looseObject({ kind: z.enum(STOP_KINDS as [string, ...string
  */
 const attempts = z.number().int().min(2).optional();
 
-export const taskResultSchema = z.union([
+const taskResultSchema = z.union([
   z.looseObject({
     status: z.literal('ok'),
     predictions: z.array(z.number().int()),
+    proba: z.array(z.number()).optional(),
     fitMs: z.number(),
     predictMs: z.number(),
     model: z.string().optional(),
@@ -83,4 +84,27 @@ export const taskResultSchema = z.union([
   }),
   z.looseObject({ status: z.literal('failed'), error: failureSchema, attempts }),
   z.looseObject({ status: z.literal('not-run'), reason: stopSchema, attempts }),
-]) as unknown as z.ZodType<TaskResult>;
+]) as unknown as z.ZodType<WireResult>;
+
+/**
+ * A result as JSON carries it (a job's return value is stored as JSON text): the probabilities as
+ * a plain array of numbers, which JSON writes and reads back exactly.
+ */
+type OkResult = Extract<TaskResult, { status: 'ok' }>;
+export type WireResult = Exclude<TaskResult, OkResult> | (Omit<OkResult, 'proba'> & { proba?: number[] });
+
+export function toWire(result: TaskResult): WireResult {
+  if (result.status !== 'ok') return result;
+  const { proba, ...rest } = result;
+  return proba ? { ...rest, proba: Array.from(proba) } : rest;
+}
+
+/** A checked wire result, its probabilities back in a Float64Array. */
+export function fromWire(value: unknown): TaskResult | undefined {
+  const parsed = taskResultSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const result = parsed.data;
+  if (result.status !== 'ok') return result;
+  const { proba, ...rest } = result;
+  return proba ? { ...rest, proba: Float64Array.from(proba) } : rest;
+}

@@ -20,8 +20,10 @@ import {
   PREFIX,
   PROTOCOL,
   QUEUE,
+  toWire,
   type CancelMessage,
   type JobData,
+  type WireResult,
   type WorkerAnnouncement,
 } from './wire.js';
 import { connectRedis, duplicate, readyWithin, RedisWatch } from './redis.js';
@@ -75,7 +77,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const cancelled = new Set<string>();
 
   const processor = async (
-    job: Job<JobData, TaskResult>,
+    job: Job<JobData, WireResult>,
     _token?: string,
     signal?: AbortSignal,
   ): Promise<TaskResult> => {
@@ -114,16 +116,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const workerConnection = duplicate(redis);
-  const worker = new Worker<JobData, TaskResult>(QUEUE, processor, {
-    connection: workerConnection,
-    prefix: PREFIX,
-    concurrency: options.concurrency,
-    lockDuration: options.lockDurationMs,
-    stalledInterval: options.stalledIntervalMs,
-    maxStalledCount: MAX_STALLED,
-    name: id,
-    autorun: false,
-  });
+  // A job's return value is stored as JSON: the probabilities go as a plain array.
+  const worker = new Worker<JobData, WireResult>(
+    QUEUE,
+    async (job, token, signal) => toWire(await processor(job, token, signal)),
+    {
+      connection: workerConnection,
+      prefix: PREFIX,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs,
+      maxStalledCount: MAX_STALLED,
+      name: id,
+      autorun: false,
+    },
+  );
   // Connection errors arrive here too; the watch below reports them once, not once per retry.
   worker.on('error', () => {});
   worker.on('completed', (job) => {
