@@ -10,21 +10,25 @@
 
 import type { Matrix } from '../../ml/matrix.js';
 
-export interface BinnedFeatures {
-  readonly rows: number;
-  readonly cols: number;
-  /** `bins[j * rows + i]`: the bin of feature `j` for row `i` (column-major, like Matrix). */
-  readonly bins: Uint8Array;
-  /** Bins per feature. */
-  readonly binCount: Int32Array;
-  /** Where feature `j`'s bins start in `lo`/`hi` (and in every per-bin histogram): cols + 1 entries. */
-  readonly binOffset: Int32Array;
-  /** Smallest training value in each bin. */
-  readonly lo: Float64Array;
-  /** Largest training value in each bin. */
-  readonly hi: Float64Array;
-  /** The largest bin count over all features. */
-  readonly maxBinCount: number;
+export class BinnedFeatures {
+  // A class, not an object literal: optimized code reading a literal's fields deopts when the
+  // literal is created a second time (a second fit), a constructor's stores do not.
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    /** `bins[j * rows + i]`: the bin of feature `j` for row `i` (column-major, like Matrix). */
+    readonly bins: Uint8Array,
+    /** Bins per feature. */
+    readonly binCount: Int32Array,
+    /** Where feature `j`'s bins start in `lo`/`hi` (and in every per-bin histogram): cols + 1 entries. */
+    readonly binOffset: Int32Array,
+    /** Smallest training value in each bin. */
+    readonly lo: Float64Array,
+    /** Largest training value in each bin. */
+    readonly hi: Float64Array,
+    /** The largest bin count over all features. */
+    readonly maxBinCount: number,
+  ) {}
 }
 
 /** Bins are bytes: at most 256 per feature (scikit-learn's histogram estimators stop at 255). */
@@ -64,16 +68,16 @@ export function binFeatures(X: Matrix, maxBins: number): BinnedFeatures {
     if (nb > maxBinCount) maxBinCount = nb;
   }
   const total = binOffset[cols]!;
-  return {
-    rows: n,
+  return new BinnedFeatures(
+    n,
     cols,
     bins,
     binCount,
     binOffset,
-    lo: loAll.slice(0, total),
-    hi: hiAll.slice(0, total),
+    loAll.slice(0, total),
+    hiAll.slice(0, total),
     maxBinCount,
-  };
+  );
 }
 
 class Scratch {
@@ -97,6 +101,8 @@ const BUCKETS = 2048;
 /** Values 0..SMALL_INTS-1 that are integers (pixels, counts, codes) skip the search. */
 const SMALL_INTS = 1024;
 
+// Each loop below is the last thing its function does (see partition.ts for why).
+
 /**
  * One bin per distinct value, if there are at most maxBins of them: one pass that keeps the
  * distinct values seen so far sorted (and gives up as soon as there are too many), then a remap
@@ -112,8 +118,16 @@ function exactBins(
   hi: Float64Array,
   off: number,
 ): number {
-  const { distinct, ids, rank, smallIds } = scratch;
-  smallIds.fill(-1);
+  scratch.smallIds.fill(-1);
+  const d = collectDistinct(column, target, maxBins, scratch);
+  if (d <= 0) return d;
+  rankDistinct(scratch, d, lo, hi, off);
+  remap(target, scratch.rank);
+  return d;
+}
+
+function collectDistinct(column: Float64Array, target: Uint8Array, maxBins: number, scratch: Scratch): number {
+  const { distinct, ids, smallIds } = scratch;
   let d = 0;
   for (let i = 0; i < column.length; i++) {
     const v = column[i]!;
@@ -145,13 +159,20 @@ function exactBins(
     if (small) smallIds[v] = d;
     d++;
   }
+  return d;
+}
+
+function rankDistinct(scratch: Scratch, d: number, lo: Float64Array, hi: Float64Array, off: number): void {
+  const { distinct, ids, rank } = scratch;
   for (let k = 0; k < d; k++) {
     rank[ids[k]!] = k;
     lo[off + k] = distinct[k]!;
     hi[off + k] = distinct[k]!;
   }
-  for (let i = 0; i < column.length; i++) target[i] = rank[target[i]!]!;
-  return d;
+}
+
+function remap(target: Uint8Array, rank: Uint8Array): void {
+  for (let i = 0; i < target.length; i++) target[i] = rank[target[i]!]!;
 }
 
 /**
@@ -173,62 +194,82 @@ function quantileBins(
   sorted.set(column);
   sorted.sort();
   if (Number.isNaN(sorted[n - 1]!)) return 0;
+  const nb = quantileEdges(sorted, maxBins, lo, hi, off);
+  // A row's bin is the first whose largest value is not below the row's value. Found from a
+  // table over equal slices of the value range (where each slice's first candidate bin is), so
+  // that most rows take one or two comparisons instead of a binary search's eight.
+  const min = sorted[0]!;
+  const scale = BUCKETS / (sorted[n - 1]! - min);
+  if (Number.isFinite(scale) && Number.isFinite(min)) {
+    bucketTable(scratch.bucketFirst, min, scale, nb, hi, off);
+    assignByTable(column, target, scratch.bucketFirst, min, scale, hi, off);
+  } else assignBySearch(column, target, nb, hi, off);
+  return nb;
+}
+
+function quantileEdges(sorted: Float64Array, maxBins: number, lo: Float64Array, hi: Float64Array, off: number): number {
+  const n = sorted.length;
   let nb = 0;
   let binStart = 0;
-  let open = false;
+  let open = 0;
   for (let i = 0; i < n;) {
     const v = sorted[i]!;
     let k = i + 1;
     while (k < n && sorted[k] === v) k++;
-    if (!open) {
-      lo[off + nb] = v;
-      open = true;
+    if (open === 0) {
+      lo[off + nb++] = v;
+      open = 1;
     }
-    hi[off + nb] = v;
-    if (nb < maxBins - 1 && k < n && k - binStart >= (n - binStart) / (maxBins - nb)) {
-      nb++;
-      open = false;
+    hi[off + nb - 1] = v;
+    if (nb < maxBins && k < n && k - binStart >= (n - binStart) / (maxBins - nb + 1)) {
+      open = 0;
       binStart = k;
     }
     i = k;
   }
-  if (open) nb++;
-
-  // A row's bin is the first whose largest value is not below the row's value. Found from a
-  // table over equal slices of the value range (where each slice's first candidate bin is), so
-  // that most rows take one or two comparisons instead of a binary search's eight.
-  const first = scratch.bucketFirst;
-  const min = sorted[0]!;
-  const scale = BUCKETS / (sorted[n - 1]! - min);
-  if (Number.isFinite(scale) && Number.isFinite(min)) {
-    let b = 0;
-    for (let k = 0; k <= BUCKETS; k++) {
-      const edge = min + k / scale;
-      while (b < nb - 1 && hi[off + b]! < edge) b++;
-      first[k] = b;
-    }
-    for (let i = 0; i < n; i++) {
-      const v = column[i]!;
-      let k = Math.floor((v - min) * scale);
-      if (k >= BUCKETS) k = BUCKETS - 1;
-      // The table's edges are rounded: step back if it overshot, then forward to the bin.
-      let a = first[k]!;
-      while (a > 0 && v <= hi[off + a - 1]!) a--;
-      while (v > hi[off + a]!) a++;
-      target[i] = a;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = column[i]!;
-      let a = 0;
-      let b = nb - 1;
-      while (a < b) {
-        const m = (a + b) >> 1;
-        if (v <= hi[off + m]!) b = m;
-        else a = m + 1;
-      }
-      target[i] = a;
-    }
-  }
   return nb;
+}
+
+function bucketTable(first: Int32Array, min: number, scale: number, nb: number, hi: Float64Array, off: number): void {
+  let b = 0;
+  for (let k = 0; k <= BUCKETS; k++) {
+    const edge = min + k / scale;
+    while (b < nb - 1 && hi[off + b]! < edge) b++;
+    first[k] = b;
+  }
+}
+
+function assignByTable(
+  column: Float64Array,
+  target: Uint8Array,
+  first: Int32Array,
+  min: number,
+  scale: number,
+  hi: Float64Array,
+  off: number,
+): void {
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i]!;
+    let k = Math.floor((v - min) * scale);
+    if (k >= BUCKETS) k = BUCKETS - 1;
+    // The table's edges are rounded: step back if it overshot, then forward to the bin.
+    let a = first[k]!;
+    while (a > 0 && v <= hi[off + a - 1]!) a--;
+    while (v > hi[off + a]!) a++;
+    target[i] = a;
+  }
+}
+
+function assignBySearch(column: Float64Array, target: Uint8Array, nb: number, hi: Float64Array, off: number): void {
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i]!;
+    let a = 0;
+    let b = nb - 1;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (v <= hi[off + m]!) b = m;
+      else a = m + 1;
+    }
+    target[i] = a;
+  }
 }

@@ -8,6 +8,7 @@
 import type { Matrix } from '../../ml/matrix.js';
 import type { BinnedFeatures } from './binning.js';
 import { midpoint } from './binning.js';
+import { partitionRows } from './partition.js';
 import type { EnsembleBuilder } from './ensemble.js';
 
 export interface BoostTreeSettings {
@@ -287,8 +288,22 @@ export class GradientTreeGrower {
     const bins = this.data.bins;
     const offsets = this.data.binOffset;
     hist.fill(0);
-    let f = 0;
-    for (; f + 1 < F; f += 2) {
+    const counts = this.rootCounts;
+    for (let b = 0, at = 2; b < counts.length; b++, at += T) hist[at] = counts[b]!;
+    // An odd feature out first, so that the pair loop is the last thing this function does:
+    // code after a long loop has no type feedback when V8 compiles the loop on the fly, and
+    // would drop out of optimized code on every call.
+    const pairs = F & ~1;
+    if (pairs < F) {
+      const col = pairs * n;
+      const base = offsets[pairs]! * T;
+      for (let i = 0; i < n; i++) {
+        const at = base + bins[col + i]! * T;
+        hist[at]! += g[gOff + i]!;
+        hist[at + 1]! += h[gOff + i]!;
+      }
+    }
+    for (let f = 0; f < pairs; f += 2) {
       const col0 = f * n;
       const col1 = col0 + n;
       const base0 = offsets[f]! * T;
@@ -304,17 +319,6 @@ export class GradientTreeGrower {
         hist[b + 1]! += hi;
       }
     }
-    if (f < F) {
-      const col = f * n;
-      const base = offsets[f]! * T;
-      for (let i = 0; i < n; i++) {
-        const at = base + bins[col + i]! * T;
-        hist[at]! += g[gOff + i]!;
-        hist[at + 1]! += h[gOff + i]!;
-      }
-    }
-    const counts = this.rootCounts;
-    for (let b = 0, at = 2; b < counts.length; b++, at += T) hist[at] = counts[b]!;
   }
 
   private buildNode(
@@ -327,6 +331,7 @@ export class GradientTreeGrower {
   ): void {
     const { samples, og, oh } = this;
     const n = this.n;
+    const F = this.F;
     const bins = this.data.bins;
     const offsets = this.data.binOffset;
     for (let p = start, k = 0; p < end; p++, k++) {
@@ -335,9 +340,19 @@ export class GradientTreeGrower {
       oh[k] = h[gOff + s]!;
     }
     hist.fill(0);
-    const F = this.F;
-    let f = 0;
-    for (; f + 1 < F; f += 2) {
+    // The odd feature out first, as in buildRoot.
+    const pairs = F & ~1;
+    if (pairs < F) {
+      const col = pairs * n;
+      const base = offsets[pairs]! * T;
+      for (let p = start, k = 0; p < end; p++, k++) {
+        const at = base + bins[col + samples[p]!]! * T;
+        hist[at]! += og[k]!;
+        hist[at + 1]! += oh[k]!;
+        hist[at + 2]!++;
+      }
+    }
+    for (let f = 0; f < pairs; f += 2) {
       const col0 = f * n;
       const col1 = col0 + n;
       const base0 = offsets[f]! * T;
@@ -356,20 +371,25 @@ export class GradientTreeGrower {
         hist[b + 2]!++;
       }
     }
-    if (f < F) {
-      const col = f * n;
-      const base = offsets[f]! * T;
-      for (let p = start, k = 0; p < end; p++, k++) {
-        const at = base + bins[col + samples[p]!]! * T;
-        hist[at]! += og[k]!;
-        hist[at + 1]! += oh[k]!;
-        hist[at + 2]!++;
-      }
-    }
   }
 
-  /** The node's best split; a candidate if its gain is positive, else it stays a leaf. */
+  /** The node's best split; a candidate if it has one, else it stays a leaf. */
   private findSplit(node: number): void {
+    this.splitFeature[node] = -1;
+    const G = this.sumG[node]!;
+    const parentScore = (G * G) / (this.sumH[node]! + this.settings.l2Regularization);
+    const best = this.bestSplit(node, parentScore);
+    if (this.splitFeature[node]! >= 0) {
+      this.gain[node] = best - parentScore;
+      this.candidates[this.candidateCount++] = node;
+    } else this.releaseHistogram(node);
+  }
+
+  /**
+   * Scans every feature's histogram for the node's best split (recorded in split*[node]);
+   * returns its children's score. A loop and nothing after it: see partition.ts.
+   */
+  private bestSplit(node: number, parentScore: number): number {
     const s = this.settings;
     const hist = this.histograms[this.hist[node]!]!;
     const { binCount, binOffset, lo, hi } = this.data;
@@ -379,13 +399,11 @@ export class GradientTreeGrower {
     const l2 = s.l2Regularization;
     const minLeaf = s.minSamplesLeaf;
     const minHessian = s.minHessian;
-    const parentScore = (G * G) / (H + l2);
     // A split is kept when its children's score GL^2/(HL+l2) + GR^2/(HR+l2) beats `bar`: the
     // parent's score by more than rounding (a gain within rounding of zero is no gain: rows of
     // one gradient value would otherwise split on noise and spend leaves for nothing), then the
     // best split's. Compared as num > bar * den, with no division per candidate.
     let bar = parentScore * (1 + 1e-12);
-    let found = false;
     for (let f = 0; f < this.F; f++) {
       const base = binOffset[f]!;
       const nb = binCount[f]!;
@@ -408,7 +426,6 @@ export class GradientTreeGrower {
             const den = dl * dr;
             if (num > bar * den) {
               bar = num / den;
-              found = true;
               this.splitFeature[node] = f;
               this.splitCut[node] = prev;
               this.splitThreshold[node] = midpoint(hi[base + prev]!, lo[base + b]!);
@@ -424,10 +441,7 @@ export class GradientTreeGrower {
         prev = b;
       }
     }
-    if (found) {
-      this.gain[node] = bar - parentScore;
-      this.candidates[this.candidateCount++] = node;
-    } else this.releaseHistogram(node);
+    return bar;
   }
 
   /** Stable: rows of the node with bin <= cut first, in their order; returns the split point. */
@@ -438,18 +452,8 @@ export class GradientTreeGrower {
     const cut = this.splitCut[node]!;
     const start = this.start[node]!;
     const end = this.end[node]!;
-    let l = start;
-    let r = 0;
-    for (let p = start; p < end; p++) {
-      const s = samples[p]!;
-      const right = (cut - bins[col + s]!) >>> 31;
-      samples[l] = s;
-      rightRows[r] = s;
-      l += 1 - right;
-      r += right;
-    }
-    for (let k = 0; k < r; k++) samples[l + k] = rightRows[k]!;
-    if (l - start !== this.splitRows[node]) throw new Error('boosting tree: partition disagrees with the histogram');
-    return l;
+    const mid = partitionRows(samples, rightRows, bins, col, cut, start, end);
+    if (mid - start !== this.splitRows[node]) throw new Error('boosting tree: partition disagrees with the histogram');
+    return mid;
   }
 }

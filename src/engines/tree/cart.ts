@@ -19,7 +19,10 @@
 
 import type { BinnedFeatures } from './binning.js';
 import { midpoint } from './binning.js';
+import { partitionRows } from './partition.js';
 import type { EnsembleBuilder } from './ensemble.js';
+
+const DRAW_BATCH = 256;
 
 export interface CartSettings {
   entropy: boolean;
@@ -49,7 +52,7 @@ export class ClassTreeGrower {
   private readonly features: Int32Array;
   private readonly knownOrder: Int32Array;
   /** `x log x` of every integer weight a node can hold: exact, repeatable entropy sums. */
-  private xlogx: Float64Array | null = null;
+  private xlogx = new Float64Array(0);
 
   // The stack of nodes waiting to be grown (grows by doubling if a tree is very deep).
   private stackCap = 64;
@@ -83,7 +86,9 @@ export class ClassTreeGrower {
   private bestProxy = -Infinity;
   private bestFeature = -1;
   private bestCut = 0;
-  private bestThreshold = 0;
+  // Doubles start as doubles (NaN, not 0): a field that turns from small integer to double
+  // changes the object's hidden class, and every function optimized for the old one deopts.
+  private bestThreshold = NaN;
   private bestRows = 0;
 
   private weights: Int32Array;
@@ -99,6 +104,10 @@ export class ClassTreeGrower {
     maxFeatures: 1,
   };
   private random: () => number = Math.random;
+  // The tree's random numbers, drawn from `random` in batches: the hot code reads an array
+  // instead of calling a closure that is a new one in every tree.
+  private readonly draws = new Float64Array(DRAW_BATCH);
+  private drawn = DRAW_BATCH;
 
   constructor(
     private readonly data: BinnedFeatures,
@@ -138,6 +147,7 @@ export class ClassTreeGrower {
     this.unit = weights === null;
     this.settings = settings;
     this.random = random;
+    this.drawn = DRAW_BATCH;
     if (settings.entropy) {
       let total = 0;
       for (let i = 0; i < n; i++) total += this.weights[i]!;
@@ -180,17 +190,21 @@ export class ClassTreeGrower {
         this.bestFeature = -1;
         if (settings.random) {
           this.gather(start, end);
-          constants = this.splitRandom(start, end, known);
+          this.splitRandom(start, end, known);
+          constants = this.endDraws();
         } else if (hist >= 0) {
-          constants = this.splitBest(this.histograms[hist]!, start, end, known);
+          this.splitBest(this.histograms[hist]!, start, end, known);
+          constants = this.endDraws();
         } else if (useHistograms && end - start >= this.histMinRows) {
           hist = this.takeHistogram();
           this.gather(start, end);
           this.buildAll(this.histograms[hist]!, start, end, known);
-          constants = this.splitBest(this.histograms[hist]!, start, end, known);
+          this.splitBest(this.histograms[hist]!, start, end, known);
+          constants = this.endDraws();
         } else {
           this.gather(start, end);
-          constants = this.splitBest(null, start, end, known);
+          this.splitBest(null, start, end, known);
+          constants = this.endDraws();
         }
         split = this.bestFeature >= 0;
       }
@@ -249,7 +263,7 @@ export class ClassTreeGrower {
   }
 
   private ensureXlogx(total: number): void {
-    if (this.xlogx && this.xlogx.length > total) return;
+    if (this.xlogx.length > total) return;
     const table = new Float64Array(total + 1);
     for (let k = 1; k <= total; k++) table[k] = k * Math.log(k);
     this.xlogx = table;
@@ -424,10 +438,10 @@ export class ClassTreeGrower {
 
   /**
    * Draws features for the node, scans each one's histogram (the node's `hist`, or one built now
-   * in the scratch buffer) and keeps the best split in `best*`. Returns the node's count of known
-   * constant features (features[0..count]) for its children.
+   * in the scratch buffer) and keeps the best split in `best*`; endDraws() then tells how many
+   * features the children know to be constant. (Nothing after the loop: see partition.ts.)
    */
-  private splitBest(hist: Int32Array | null, start: number, end: number, known: number): number {
+  private splitBest(hist: Int32Array | null, start: number, end: number, known: number): void {
     const K = this.K;
     const offsets = this.data.binOffset;
     const counts = this.data.binCount;
@@ -452,7 +466,6 @@ export class ClassTreeGrower {
       if (occupied <= 1) this.foundConstant();
       else this.tried();
     }
-    return this.endDraws();
   }
 
   // Feature draws at a node, scikit-learn's way: without replacement, maxFeatures of them
@@ -466,6 +479,18 @@ export class ClassTreeGrower {
   private drawEnd = 0;
   private drawVisited = 0;
   private drawAt = 0;
+
+  /** The tree's next random number in [0, 1), in the order `random` gives them. */
+  private uniform(): number {
+    if (this.drawn === DRAW_BATCH) this.refill();
+    return this.draws[this.drawn++]!;
+  }
+
+  private refill(): void {
+    const random = this.random;
+    for (let i = 0; i < DRAW_BATCH; i++) this.draws[i] = random();
+    this.drawn = 0;
+  }
 
   private beginDraws(known: number): void {
     // Drawing known constants reorders them: the order is put back at the end, because a
@@ -489,7 +514,7 @@ export class ClassTreeGrower {
       (this.drawVisited < maxFeatures || this.drawVisited <= this.drawFound + this.drawDrawn)
     ) {
       this.drawVisited++;
-      let j = this.drawDrawn + Math.floor(this.random() * (this.drawEnd - this.drawFound - this.drawDrawn));
+      let j = this.drawDrawn + Math.floor(this.uniform() * (this.drawEnd - this.drawFound - this.drawDrawn));
       if (j < known) {
         // A feature already known to be constant here: a draw spent, nothing to evaluate.
         const f = features[j]!;
@@ -543,7 +568,7 @@ export class ClassTreeGrower {
       const t = totals[c]!;
       total += t;
       leftCounts[c] = 0;
-      if (entropy) entRight += xlogx![t]!;
+      if (entropy) entRight += xlogx[t]!;
       else sqRight += t * t;
     }
     let rowsLeft = 0;
@@ -558,7 +583,7 @@ export class ClassTreeGrower {
         if (rowsLeft >= minLeaf) {
           const wRight = total - wLeft;
           const proxy = entropy
-            ? entLeft + entRight - xlogx![wLeft]! - xlogx![wRight]!
+            ? entLeft + entRight - xlogx[wLeft]! - xlogx[wRight]!
             : sqLeft / wLeft + sqRight / wRight;
           if (proxy > this.bestProxy) {
             const offset = this.data.binOffset[f]!;
@@ -577,8 +602,8 @@ export class ClassTreeGrower {
         const l = leftCounts[c]!;
         const r = totals[c]! - l;
         if (entropy) {
-          entLeft += xlogx![l + d]! - xlogx![l]!;
-          entRight += xlogx![r - d]! - xlogx![r]!;
+          entLeft += xlogx[l + d]! - xlogx[l]!;
+          entRight += xlogx[r - d]! - xlogx[r]!;
         } else {
           sqLeft += d * (2 * l + d);
           sqRight += d * (d - 2 * r);
@@ -644,10 +669,10 @@ export class ClassTreeGrower {
 
   /**
    * Extra trees' node: per drawn feature, one cut drawn at random within the node's range of
-   * values, scored like a best split. Returns the count of known constant features.
+   * values, scored like a best split; then endDraws(), as after splitBest.
    */
-  private splitRandom(start: number, end: number, known: number): number {
-    const { samples, nodeY, nodeW, nodeBins, C, totals, leftCounts, random } = this;
+  private splitRandom(start: number, end: number, known: number): void {
+    const { samples, nodeY, nodeW, nodeBins, C, totals, leftCounts } = this;
     const bins = this.data.bins;
     const { binOffset, lo: binLo, hi: binHi } = this.data;
     const minLeaf = this.settings.minSamplesLeaf;
@@ -681,7 +706,7 @@ export class ClassTreeGrower {
       const off = binOffset[f]!;
       const vMin = binLo[off + minBin]!;
       const vMax = binHi[off + maxBin]!;
-      const u = vMin + random() * (vMax - vMin);
+      const u = vMin + this.uniform() * (vMax - vMin);
       let a = minBin;
       let b = maxBin;
       while (a < b) {
@@ -731,9 +756,9 @@ export class ClassTreeGrower {
         for (let c = 0; c < C; c++) {
           const l = leftCounts[c]!;
           wLeft += l;
-          proxy += xlogx![l]! + xlogx![totals[c]! - l]!;
+          proxy += xlogx[l]! + xlogx[totals[c]! - l]!;
         }
-        proxy -= xlogx![wLeft]! + xlogx![total - wLeft]!;
+        proxy -= xlogx[wLeft]! + xlogx[total - wLeft]!;
       } else {
         let sqLeft = 0;
         let sqRight = 0;
@@ -755,7 +780,6 @@ export class ClassTreeGrower {
         for (let c = 0; c < C; c++) this.bestLeft[c] = leftCounts[c]!;
       }
     }
-    return this.endDraws();
   }
 
   /** Rows of samples[start..end] with bin <= cut first; returns where the right part starts. */
@@ -764,19 +788,8 @@ export class ClassTreeGrower {
     const bins = this.data.bins;
     const col = f * this.n;
     const rightRows = this.rightRows;
-    // Stable and branch-free: each row is written to both sides, and only one side's end moves.
-    let l = start;
-    let r = 0;
-    for (let p = start; p < end; p++) {
-      const s = samples[p]!;
-      const right = (cut - bins[col + s]!) >>> 31;
-      samples[l] = s;
-      rightRows[r] = s;
-      l += 1 - right;
-      r += right;
-    }
-    for (let k = 0; k < r; k++) samples[l + k] = rightRows[k]!;
-    if (l - start !== this.bestRows) throw new Error('tree: partition disagrees with the histogram');
-    return l;
+    const mid = partitionRows(samples, rightRows, bins, col, cut, start, end);
+    if (mid - start !== this.bestRows) throw new Error('tree: partition disagrees with the histogram');
+    return mid;
   }
 }

@@ -15,7 +15,7 @@ import { decodeF64, encodeArray, type Encoded } from '../encode.js';
 import { binFeatures } from './binning.js';
 import { GradientTreeGrower } from './boosting.js';
 import { EnsembleBuilder, TreeEnsemble, type EnsembleJson } from './ensemble.js';
-import { argmaxRows, checkFitInputs } from './params.js';
+import { argmaxRows, checkFitInputs, NO_LIMIT } from './params.js';
 
 export interface HistGradientBoostingParams {
   learningRate: number;
@@ -149,8 +149,8 @@ export class HistGradientBoostingClassifier {
     const yv = yval ? Int32Array.from(yval, (c) => index[c]!) : null;
     const data = binFeatures(Xtr, p.maxBins);
     const grower = new GradientTreeGrower(data, {
-      maxLeafNodes: p.maxLeafNodes ?? 0x7fffffff,
-      maxDepth: p.maxDepth ?? 0x7fffffff,
+      maxLeafNodes: p.maxLeafNodes ?? NO_LIMIT,
+      maxDepth: p.maxDepth ?? NO_LIMIT,
       minSamplesLeaf: p.minSamplesLeaf,
       l2Regularization: p.l2Regularization,
       minHessian: 1e-3,

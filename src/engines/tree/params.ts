@@ -4,6 +4,12 @@
 import type { CartSettings } from './cart.js';
 import { MAX_BINS } from './binning.js';
 
+/**
+ * "No limit" for depths and leaf counts: a small integer to the engine (2^30 - 1), not Infinity
+ * or 2^31 - 1, which would be stored as doubles and make settings objects of two shapes.
+ */
+export const NO_LIMIT = 0x3fffffff;
+
 export type Criterion = 'gini' | 'entropy';
 /**
  * Features tried per node: null (all), 'sqrt', 'log2', an integer count (>= 1), or a fraction in
@@ -70,7 +76,7 @@ export function cartSettings(p: TreeParams, rows: number, cols: number, random: 
   return {
     entropy: p.criterion === 'entropy',
     random,
-    maxDepth: p.maxDepth ?? 0x7fffffff,
+    maxDepth: p.maxDepth ?? NO_LIMIT,
     minSamplesSplit,
     minSamplesLeaf,
     maxFeatures: resolveMaxFeatures(p.maxFeatures, cols),
