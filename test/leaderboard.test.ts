@@ -24,7 +24,7 @@ async function trainAndRead(args: string[]): Promise<{ stdout: string; report: R
 /** The leaderboard's lines: its head and a line per model, split on runs of two spaces or more. */
 function board(stdout: string): { head: string[]; rows: Map<string, string[]> } {
   const lines = stdout.split('\n');
-  const start = lines.findIndex((l) => /^#\s+model\s/.test(l));
+  const start = lines.findIndex((l) => /^\s*#\s+model\s/.test(l));
   const head = lines[start]!.trim().split(/\s{2,}/);
   const rows = new Map<string, string[]>();
   for (const line of lines.slice(start + 1)) {

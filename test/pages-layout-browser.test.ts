@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtinModels } from '../src/models/index.js';
 import { runCli, tempDir } from './support/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -124,7 +125,8 @@ describe('pages in a real browser, at 1280 and 800 px', () => {
     expect(points.length).toBeGreaterThan(10);
     expect(new Set(points).size).toBe(points.length);
     // Still one line per model across the runs.
-    await expect(history.locator('figure[data-chart="history"] .lines_marks').count()).resolves.toBe(7);
+    const models = builtinModels.filter((d) => d.default !== false).length;
+    await expect(history.locator('figure[data-chart="history"] .lines_marks').count()).resolves.toBe(models);
     await history.close();
   });
 });
