@@ -17,7 +17,7 @@ import {
   resultsDirOption,
 } from '../cli/options.js';
 import { csvOptions, type DataOptions } from '../cli/data-options.js';
-import { redisUrl } from '../execution/bullmq/redis-url.js';
+import { redisUrl, redisUrlFrom } from '../execution/bullmq/redis-url.js';
 import { UsageError } from '../errors.js';
 import { createExecutor, type BackendOptions } from '../execution/backends.js';
 import type { Preprocessing } from '../ml/estimator.js';
@@ -52,6 +52,7 @@ function backendOptions(flags: TrainFlags): BackendOptions {
     ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
   };
   if (flags.backend === 'piscina') {
+    // REDIS_URL alone does not ask for the BullMQ backend: it may be set for other tools.
     if (flags.redis !== undefined)
       throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
     return {
@@ -61,9 +62,10 @@ function backendOptions(flags: TrainFlags): BackendOptions {
       ...common,
     };
   }
-  if (flags.redis === undefined)
+  const url = redisUrlFrom(flags.redis);
+  if (url === undefined)
     throw new UsageError(
-      '--backend bullmq needs --redis <url>, the Redis its workers use, e.g. redis://127.0.0.1:6379',
+      '--backend bullmq needs --redis <url> (or REDIS_URL), the Redis its workers use, e.g. redis://127.0.0.1:6379',
     );
   if (flags.maxMemoryMb !== undefined)
     throw new UsageError(
@@ -71,7 +73,7 @@ function backendOptions(flags: TrainFlags): BackendOptions {
     );
   return {
     backend: 'bullmq',
-    url: flags.redis,
+    url,
     ...common,
     ...(flags.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
   };
@@ -167,7 +169,10 @@ function program(): Command {
         .default('piscina'),
     )
     .addOption(
-      new Option('--redis <url>', 'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379').argParser(redisUrl),
+      new Option(
+        '--redis <url>',
+        'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379, rediss://user:password@host:6380 for TLS (default: REDIS_URL)',
+      ).argParser(redisUrl),
     )
     .addOption(resultsDirOption('where run folders are written'))
     .addOption(new Option('--json', 'print report.json to stdout instead of the leaderboard'))
