@@ -8,6 +8,7 @@ import {
   Command,
   commaList,
   defaultThreads,
+  duration,
   fraction,
   integer,
   Option,
@@ -21,7 +22,9 @@ import { redisUrl, redisUrlFrom } from '../execution/bullmq/redis-url.js';
 import { UsageError } from '../errors.js';
 import { createExecutor, type BackendOptions } from '../execution/backends.js';
 import type { Preprocessing } from '../ml/estimator.js';
+import { resolveResumable } from '../results/read.js';
 import { catchInterrupts } from '../train/interrupt.js';
+import { readSavedRun, settingsOf, type SavedRun } from '../train/resume.js';
 
 interface TrainFlags extends Record<string, unknown>, DataOptions {
   models?: string[];
@@ -43,7 +46,29 @@ interface TrainFlags extends Record<string, unknown>, DataOptions {
   retries: number;
   backend: 'piscina' | 'bullmq';
   redis?: string;
+  resume?: string;
+  budget?: number;
+  budgetGrace: number;
 }
+
+/** Flags that decide a run's tasks: a resumed run keeps its own, so none may be given with --resume. */
+const TASK_FLAGS = [
+  'dataset',
+  'label',
+  'delimiter',
+  'missing',
+  'models',
+  'modelModule',
+  'seed',
+  'testSize',
+  'splitFile',
+  'cv',
+  'foldsFile',
+  'tune',
+  'preprocess',
+] as const;
+
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** The backend the flags ask for; flags that do not fit it are usage errors. */
 function backendOptions(flags: TrainFlags): BackendOptions {
@@ -174,6 +199,26 @@ function program(): Command {
         'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379, rediss://user:password@host:6380 for TLS (default: REDIS_URL)',
       ).argParser(redisUrl),
     )
+    .addOption(
+      new Option(
+        '--resume <run>',
+        'resume a run that stopped before it finished (Ctrl-C, a crash, a kill, a power cut, its --budget) with its own settings: only the tasks its journal lacks run; a run id or its start, latest, or a run folder',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--budget <duration>',
+        'time budget for the whole run, e.g. 90s, 15m, 1h30m: after it no task starts, running ones may finish within --budget-grace, the rest are reported as not run',
+      ).argParser(duration('--budget')),
+    )
+    .addOption(
+      new Option(
+        '--budget-grace <duration>',
+        'how long tasks running when the budget ends may go on before they are stopped',
+      )
+        .default(5_000, '5s')
+        .argParser(duration('--budget-grace', true)),
+    )
     .addOption(resultsDirOption('where run folders are written'))
     .addOption(new Option('--json', 'print report.json to stdout instead of the leaderboard'))
     .addOption(new Option('--quiet', 'print nothing but errors and, with --json, the report'))
@@ -182,9 +227,10 @@ function program(): Command {
     .addHelpText(
       'after',
       `
-Exit status: 0 when every model trained, 1 when any model failed, 2 for bad input (nothing is
-written), 130 when stopped by Ctrl-C (SIGINT), 143 by SIGTERM. An interrupted run stops its tasks
-and writes the report of what finished; a second Ctrl-C quits at once.
+Exit status: 0 when every model trained (or was left out by --budget), 1 when any model failed, 2
+for bad input (nothing is written), 130 when stopped by Ctrl-C (SIGINT), 143 by SIGTERM. An
+interrupted run stops its tasks and writes the report of what finished; a second Ctrl-C quits at
+once. Either way, and after a crash or a kill, --resume runs only what had not finished.
 
 Examples:
   npm run train
@@ -194,22 +240,49 @@ Examples:
   npm run train -- --cv 5 --tune
   npm run train -- --model-module ./my-models.mjs --json
   npm run train -- --timeout 60 --max-memory-mb 512 --retries 1
+  npm run train -- --cv 5 --tune --budget 30m
+  npm run train -- --resume latest
   npm run train -- --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,
     );
 }
 
 export async function main(args: readonly string[]): Promise<number> {
+  // The budget counts from here: it is the whole run's, loading and writing included.
+  const startedAt = performance.now();
   return guard('train', async () => {
-    const flags = parse<TrainFlags>(program(), args);
+    const command = program();
+    const flags = parse<TrainFlags>(command, args);
     if (!flags) return 0;
+    const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+    if (given('budgetGrace') && flags.budget === undefined)
+      throw new UsageError('--budget-grace is the grace of --budget; give --budget too, or drop it');
+    let resume: SavedRun | undefined;
+    if (flags.resume !== undefined) {
+      const fixed = TASK_FLAGS.filter(given);
+      if (fixed.length > 0)
+        throw new UsageError(
+          `--resume continues a run with its own settings; drop ${fixed.map(flagName).join(', ')} (or start a new run with them)`,
+        );
+      const found = await resolveResumable(flags.resume, flags.resultsDir);
+      resume = await readSavedRun(found.dir);
+    }
     // Start the workers before loading the rest: they boot and load the models while this thread
     // loads its own modules and the data.
     const executor = await createExecutor(backendOptions(flags));
     const interrupt = catchInterrupts();
     try {
       const { train } = await import('../train/train.js');
+      const { resume: _ref, budget: _budget, ...rest } = flags;
       return await train(
-        { ...flags, csv: csvOptions(flags), color: useColor(process.stdout, flags.color) },
+        {
+          ...rest,
+          csv: csvOptions(flags),
+          ...(resume ? { ...settingsOf(resume), resume } : {}),
+          color: useColor(process.stdout, flags.color),
+          ...(flags.budget === undefined
+            ? {}
+            : { budget: { ms: flags.budget, graceMs: flags.budgetGrace, startedAt } }),
+        },
         executor,
         interrupt.signal,
       );

@@ -10,7 +10,7 @@ import type { LabelMetricId, Metrics, ProbabilityMetricId } from '../ml/metrics.
 import type { Summary } from '../ml/stats.js';
 import type { TaskFailure, TaskStop } from '../execution/protocol.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Cross-validated scores: each metric's mean, population std and per-fold values. */
 export type CvScores = { k: number; fitMs: Summary } & Record<LabelMetricId, Summary> &
@@ -99,6 +99,16 @@ export interface Report {
   nodeVersion: string;
   versions: Record<string, string>;
   durationMs: number;
+  /**
+   * The time budget the run had (--budget), and whether it ran out before every task had started;
+   * absent for a run without one.
+   */
+  budget?: { seconds: number; graceSeconds: number; ranOut: boolean };
+  /**
+   * How many times the run was resumed (--resume) and how many task results the last resume found
+   * in its journal rather than computed; absent for a run never resumed.
+   */
+  resumed?: { times: number; tasksFromJournal: number };
   models: ModelReport[];
 }
 

@@ -112,6 +112,8 @@ export const reportSchema = z.object({
   nodeVersion: z.string(),
   versions: z.record(z.string(), z.string()),
   durationMs: z.number(),
+  budget: z.object({ seconds: z.number(), graceSeconds: z.number(), ranOut: z.boolean() }).optional(),
+  resumed: z.object({ times: z.number().int(), tasksFromJournal: z.number().int() }).optional(),
   models: z.array(model),
 });
 
@@ -157,6 +159,10 @@ const UPGRADES: Record<number, (report: Json) => Json> = {
       return { ...rest, status: 'not-run', reason: { kind: 'aborted', message: error['message'] } };
     }),
   }),
+
+  // 2 -> 3: runs gained `budget` (--budget) and `resumed` (--resume); a run of version 2 had
+  // neither, so both stay absent.
+  2: (report) => ({ ...report, schemaVersion: 3 }),
 };
 
 /** The oldest version there is an upgrade from. */

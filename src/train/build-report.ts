@@ -20,6 +20,8 @@ export interface ReportInputs {
   /** Versions of what ran the tasks (trainpool, the backend's library). */
   versions: Record<string, string>;
   durationMs: number;
+  budget?: Report['budget'];
+  resumed?: Report['resumed'];
 }
 
 export function buildReport(x: ReportInputs): Report {
@@ -61,6 +63,8 @@ export function buildReport(x: ReportInputs): Report {
       ...Object.fromEntries(x.models.map((def) => [def.library.name, def.library.version])),
     },
     durationMs: x.durationMs,
+    ...(x.budget ? { budget: x.budget } : {}),
+    ...(x.resumed ? { resumed: x.resumed } : {}),
     models: x.rows,
   };
 }

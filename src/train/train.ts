@@ -1,17 +1,18 @@
 // train/: one training run, from loaded data to written run folders. train.ts orchestrates; plan.ts
 // decides splits and folds; evaluate-model.ts turns one model into tasks and its results into a
 // report row; build-report.ts assembles a report; progress.ts shows the run as it goes;
-// draw-charts.ts draws report.html's charts in idle time; interrupt.ts handles Ctrl-C. May import
-// every folder but commands/ and cli/.
-import { resolve } from 'node:path';
+// draw-charts.ts draws report.html's charts in idle time; interrupt.ts handles Ctrl-C; journal.ts
+// keeps every finished task's result in the run's folder and resume.ts the settings, so that a run
+// stopped by anything can be resumed. May import every folder but commands/ and cli/.
+import { join, resolve } from 'node:path';
 import type { CsvOptions } from '../data/csv.js';
 import { type LoadedDataset, loadDatasets, resolveDatasetSpec } from '../data/load.js';
 import { UsageError } from '../errors.js';
 import type { Executor } from '../execution/executor.js';
-import { Scheduler } from '../execution/scheduler.js';
+import { Scheduler, type Budget } from '../execution/scheduler.js';
 import { type Colors, colors, formatSummary } from '../format/console.js';
 import { formatMarkdown } from '../format/markdown.js';
-import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
+import type { Library, ModelDefinition, Preprocessing } from '../ml/estimator.js';
 import { createRegistry, selectModels } from '../models/registry.js';
 import { packageVersion, shown } from '../paths.js';
 import type { Report } from '../results/report.js';
@@ -20,6 +21,8 @@ import { buildReport } from './build-report.js';
 import { ReportCharts } from './draw-charts.js';
 import { evaluateModel, plannedWork } from './evaluate-model.js';
 import { Interrupted, interruptExitStatus, wasCutShort } from './interrupt.js';
+import { Journal, JOURNAL_FILE, journaled } from './journal.js';
+import { RUN_FILE, savedRun, type SavedRun } from './resume.js';
 import { planFolds, planSplit, type RunPlan, type SplitOptions } from './plan.js';
 import { progressMode, RunTracker, startDisplay, type Display } from './progress.js';
 
@@ -36,6 +39,13 @@ export interface TrainOptions extends SplitOptions {
   quiet?: boolean;
   /** Colour in what it prints (the caller decides: a terminal, no NO_COLOR, no --no-color). */
   color: boolean;
+  /**
+   * The run to resume (--resume), whose saved settings these options already hold: its folder is
+   * taken over, its journal's results reused, its data set must be the one it started on.
+   */
+  resume?: SavedRun;
+  /** A time budget (--budget): from `startedAt` (a performance.now() time), with its grace. */
+  budget?: { ms: number; graceMs: number; startedAt: number };
 }
 
 /** A data set ready to train on: loaded, validated, split, with its run folder claimed. */
@@ -43,6 +53,9 @@ interface DatasetRun {
   loaded: LoadedDataset;
   plan: RunPlan;
   folder?: RunFolder;
+  journal?: Journal;
+  /** Results the journal held when the run started (0 for a new run). */
+  fromJournal?: number;
 }
 
 async function planDataset(
@@ -83,6 +96,10 @@ interface RunContext {
   /** Whether several data sets share the run (lines then say which one they are about). */
   several: boolean;
   signal: AbortSignal | undefined;
+  /** Each model's library or engine: part of its tasks' journal keys. */
+  libraries: ReadonlyMap<string, Library>;
+  /** How many times the run had been resumed before this process (--resume), else 0. */
+  resumes: number;
 }
 
 /** Trains every model on one data set and lands its run folder. */
@@ -91,9 +108,10 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report:
   // Charts are drawn in idle CPU while the models train; with several data sets, each page is
   // drawn once its own models are done.
   const charts = new ReportCharts(ctx.several ? undefined : ctx.tracker);
+  const tasks = journaled(ctx.scheduler, run.journal!, ctx.libraries, (cost) => ctx.tracker.taskReused(cost));
   const done = await Promise.all(
     plan.models.map(async (def) => {
-      const result = await evaluateModel(plan, def, ctx.scheduler);
+      const result = await evaluateModel(plan, def, tasks);
       ctx.tracker.modelDone(result.report, ctx.several ? loaded.dataset.name : undefined);
       return result;
     }),
@@ -120,10 +138,22 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report:
     threads: ctx.threads,
     versions: { trainpool: packageVersion(), [ctx.options.backend]: packageVersion(ctx.options.backend) },
     durationMs: performance.now() - ctx.started,
+    ...(ctx.options.budget
+      ? {
+          budget: {
+            seconds: ctx.options.budget.ms / 1000,
+            graceSeconds: ctx.options.budget.graceMs / 1000,
+            ranOut: ctx.scheduler.budgetSpent,
+          },
+        }
+      : {}),
+    ...(ctx.resumes > 0 ? { resumed: { times: ctx.resumes, tasksFromJournal: run.fromJournal ?? 0 } } : {}),
   });
   files['report.json'] = `${JSON.stringify(report, null, 2)}\n`;
   files['report.md'] = formatMarkdown(report);
   files['report.html'] = await charts.html(report, (message) => ctx.display.warn(`train: warning: ${message}`));
+  // Every result on disk before the folder lands: a run that lands incomplete can be resumed.
+  await run.journal!.close();
   return { report, folder: await run.folder!.land(files) };
 }
 
@@ -138,9 +168,14 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   const createdAt = new Date();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const registry = await createRegistry(modules);
-  const models = selectModels(registry, options.models);
-  const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
+  const resume = options.resume;
+  const models = selectModels(registry, resume ? resume.models : options.models);
+  const specs = resume ? [resume.dataset] : (options.dataset ?? ['iris']).map(resolveDatasetSpec);
   const loaded = await loadDatasets(specs, options.csv);
+  if (resume && loaded[0]!.dataset.sha256 !== resume.datasetSha256)
+    throw new UsageError(
+      `run ${resume.runId} cannot be resumed: its data set ${resume.dataset.file ?? resume.dataset.name} changed since it started (sha256 ${resume.datasetSha256.slice(0, 12)}, now ${loaded[0]!.dataset.sha256.slice(0, 12)}); start a new run`,
+    );
   const runs = await Promise.all(loaded.map((l) => planDataset(options, l, models, modules)));
 
   const c: Colors = colors(options.color);
@@ -151,8 +186,13 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     models.length * runs.length,
     work.reduce((n, w) => n + w.cost, 0),
   );
-  // One scheduler in front of the one pool: every data set's tasks share the threads.
-  const scheduler = new Scheduler(executor, signal);
+  // One scheduler in front of the one pool: every data set's tasks share the threads and the budget.
+  const budget: Budget | undefined = options.budget && {
+    deadline: options.budget.startedAt + options.budget.ms,
+    graceMs: options.budget.graceMs,
+    label: `${+(options.budget.ms / 1000).toFixed(3)} s (--budget)`,
+  };
+  const scheduler = new Scheduler(executor, signal, budget);
   tracker.observe(scheduler);
   const display = startDisplay(tracker, progressMode(stream, options.quiet === true), stream, c);
   const notice = () => {
@@ -174,13 +214,40 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     started,
     several: runs.length > 1,
     signal,
+    libraries: new Map(models.map((def) => [def.id, def.library])),
+    resumes: resume ? resume.resumes + 1 : 0,
   };
   let results: { report: Report; folder: string }[];
   try {
-    // Every run id is claimed, and shown, before the first task: the folder is the run's own.
+    // Every run id is claimed, and shown, before the first task: the folder is the run's own, and
+    // holds what a resume needs (its settings, its journal) before any task can finish.
     for (const run of runs) {
-      run.folder = await RunFolder.claim(options.resultsDir, run.plan.dataset.name, createdAt);
-      display.info(c.dim(`run ${run.folder.runId}: ${run.plan.dataset.name}`));
+      run.folder = resume
+        ? await RunFolder.takeOver(options.resultsDir, resume.runId)
+        : await RunFolder.claim(options.resultsDir, run.plan.dataset.name, createdAt);
+      const saved = savedRun(
+        {
+          runId: run.folder.runId,
+          createdAt,
+          resumes: ctx.resumes,
+          spec: run.loaded.spec,
+          sha256: run.plan.dataset.sha256,
+          models: models.map((def) => def.id),
+        },
+        { ...options, modelModule: modules },
+      );
+      await run.folder.keep(RUN_FILE, `${JSON.stringify(saved, null, 2)}\n`);
+      run.journal = await Journal.open(join(run.folder.staging, JOURNAL_FILE), ctx.resumes, (line) =>
+        display.warn(line),
+      );
+      run.fromJournal = run.journal.size;
+      display.info(
+        c.dim(
+          resume
+            ? `run ${run.folder.runId}: ${run.plan.dataset.name}, resumed (${run.fromJournal} task result${run.fromJournal === 1 ? '' : 's'} in its journal)`
+            : `run ${run.folder.runId}: ${run.plan.dataset.name}`,
+        ),
+      );
     }
     results = await Promise.all(runs.map((run) => trainDataset(run, ctx)));
   } finally {
@@ -188,7 +255,14 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     signal?.removeEventListener('abort', notice);
   }
   if (!options.json && !options.quiet)
-    for (const { report, folder } of results) process.stdout.write(`\n${formatSummary(report, shown(folder), c)}\n`);
+    for (const { report, folder } of results) {
+      process.stdout.write(`\n${formatSummary(report, shown(folder), c)}\n`);
+      const cut = report.models.filter((m) => m.status === 'not-run' && m.reason.kind === 'budget').length;
+      if (cut > 0)
+        process.stdout.write(
+          `${c.yellow(`budget: ${cut} model${cut === 1 ? '' : 's'} not run in ${report.budget?.seconds} s`)}; \`npm run train -- --resume ${report.runId}\` trains the rest\n`,
+        );
+    }
   if (options.json) {
     const reports = results.map((r) => r.report);
     process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);

@@ -22,6 +22,8 @@ import { storeData, toHashRef } from './data-store.js';
 import { moduleRef } from './modules.js';
 import { secretFromEnv, sign, signatureProblem } from './sign.js';
 import {
+  HEARTBEAT_MS,
+  HEARTBEAT_TTL_SECONDS,
   jobReturnSchema,
   keys,
   MAX_STALLED,
@@ -100,6 +102,7 @@ export class BullmqExecutor implements Executor {
   private noWorkerSince: number | undefined;
   private readonly poll: NodeJS.Timeout;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout;
   private readonly watch: RedisWatch;
   private readonly secret: string | undefined;
 
@@ -130,6 +133,13 @@ export class BullmqExecutor implements Executor {
     this.poll.unref();
     this.sweeper = setInterval(() => void this.sweep().catch(() => {}), SWEEP_MS);
     this.sweeper.unref();
+    this.heartbeat = setInterval(() => void this.announce().catch(() => {}), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  /** Says this coordinator lives: the jobs it waits on are not removed under it by another. */
+  private announce(): Promise<unknown> {
+    return this.redis.set(keys.coordinator(this.runKey), '1', 'EX', HEARTBEAT_TTL_SECONDS);
   }
 
   /** Connects (a UsageError, exit 2, when Redis is unreachable or unfit) and reports the workers it sees. */
@@ -150,6 +160,7 @@ export class BullmqExecutor implements Executor {
       throw error;
     }
     const executor = new BullmqExecutor(options, redis, queue, events, eventsConnection);
+    await executor.announce();
     const workers = await executor.refreshWorkers();
     const where = displayUrl(options.url);
     options.log?.(
@@ -334,12 +345,12 @@ export class BullmqExecutor implements Executor {
     if (this.lost !== undefined) return;
     this.track(
       (async () => {
-        const replies = await this.redis
-          .multi()
-          .srem(keys.waiters(jobId), this.runKey)
-          .scard(keys.waiters(jobId))
-          .exec();
-        if (replies?.[1]?.[1] !== 0) return;
+        // Coordinators that died waiting (killed, their heartbeat expired) wait on nothing.
+        const others = (await this.redis.smembers(keys.waiters(jobId))).filter((k) => k !== this.runKey);
+        const beats = others.length > 0 ? await this.redis.mget(others.map(keys.coordinator)) : [];
+        const gone = others.filter((_, i) => beats[i] === null);
+        await this.redis.srem(keys.waiters(jobId), this.runKey, ...gone);
+        if (others.length > gone.length) return;
         // remove() refuses a job a worker holds the lock of: that one is running.
         if ((await this.queue.remove(jobId)) === 1 || !cancel) return;
         const message: CancelMessage = { jobIds: [jobId] };
@@ -394,11 +405,15 @@ export class BullmqExecutor implements Executor {
     this.closed = true;
     clearInterval(this.poll);
     clearInterval(this.sweeper);
+    clearInterval(this.heartbeat);
     for (const entry of [...this.outstanding])
       entry.settle(notRun('aborted', 'the run ended before this task finished'));
     const settleWithin = (promise: Promise<unknown>) =>
       Promise.race([promise.catch(() => {}), new Promise((done) => setTimeout(done, CLOSE_WAIT_MS).unref())]);
-    if (this.lost === undefined) await settleWithin(Promise.all(this.pendingCleanup));
+    if (this.lost === undefined) {
+      this.track(this.redis.del(keys.coordinator(this.runKey)));
+      await settleWithin(Promise.all(this.pendingCleanup));
+    }
     this.watch.stop();
     // Closing waits for Redis to answer: without Redis, the connections are just cut.
     const closing = Promise.all([this.events.close(), this.queue.close()]);

@@ -17,6 +17,8 @@ export const keys = {
   workers: () => `${PREFIX}-workers`,
   /** One worker's announcement (threads, host); expires unless the worker renews it. */
   worker: (id: string) => `${PREFIX}-worker:${id}`,
+  /** A coordinator's heartbeat (by run key): one whose key expired is gone, and waits on nothing. */
+  coordinator: (runKey: string) => `${PREFIX}-coordinator:${runKey}`,
   /** The coordinators waiting on a job (by run key): the last one to stop waiting removes the job. */
   waiters: (jobId: string) => `${PREFIX}-waiters:${jobId}`,
   /** A short-lived key each client writes every second: Redis refusing it means it refuses every write. */
