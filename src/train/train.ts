@@ -165,7 +165,8 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report:
  */
 export async function train(options: TrainOptions, executor: Executor, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
-  const createdAt = new Date();
+  // A resumed run is the same run: it keeps the time it started.
+  const createdAt = options.resume ? new Date(options.resume.createdAt) : new Date();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const registry = await createRegistry(modules);
   const resume = options.resume;

@@ -91,8 +91,8 @@ export class BullmqExecutor implements Executor {
   private readonly runKey = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   private seq = 0;
   private readonly outstanding = new Set<Outstanding>();
-  /** Per job this coordinator waits on: the job's data (to put it back) and how often it was put back. */
-  private readonly jobs = new Map<string, { data: JobData; waiters: number; resubmits: number }>();
+  /** Per job this coordinator waits on: its task (to put it back) and how often it was put back. */
+  private readonly jobs = new Map<string, { task: Task; waiters: number; resubmits: number }>();
   private readonly stored = new Map<string, Promise<void>>();
   /** Redis removals still on their way; close() waits for them. */
   private readonly pendingCleanup = new Set<Promise<unknown>>();
@@ -290,7 +290,7 @@ export class BullmqExecutor implements Executor {
       void (async () => {
         const data = await this.jobData(task, jobId);
         if (settled) return;
-        const job = this.jobs.get(jobId) ?? { data, waiters: 0, resubmits: 0 };
+        const job = this.jobs.get(jobId) ?? { task, waiters: 0, resubmits: 0 };
         job.waiters += 1;
         this.jobs.set(jobId, job);
         registered = true;
@@ -359,7 +359,10 @@ export class BullmqExecutor implements Executor {
     );
   }
 
-  /** Puts back the jobs waited on that are no longer in Redis (removed by someone else), a few times each. */
+  /**
+   * Puts back the jobs waited on that are no longer in Redis (removed by someone else, or lost by
+   * a Redis restarted without persistence), a few times each; then they fail.
+   */
   private async sweep(): Promise<void> {
     if (this.lost !== undefined || this.closed || this.watch.isDown || this.jobs.size === 0) return;
     for (const [jobId, job] of [...this.jobs]) {
@@ -367,28 +370,21 @@ export class BullmqExecutor implements Executor {
       if (job.resubmits >= MAX_RESUBMITS) {
         for (const entry of [...this.outstanding])
           if (entry.jobId === jobId)
-            entry.settle(lostFailure(`the job of this task kept vanishing from Redis (removed by something else?)`));
+            entry.settle(lostFailure('the job of this task kept vanishing from Redis (removed by something else?)'));
         continue;
       }
       job.resubmits += 1;
-      // waitUntilFinished follows the id: the wait already under way sees the new job finish.
-      await this.submit(jobId, job.data);
+      // Its data set too, if Redis lost it. waitUntilFinished follows the id: the wait already
+      // under way sees the new job finish.
+      await this.submit(jobId, await this.jobData(job.task, jobId));
     }
   }
 
-  /** Redis came back within the grace period: jobs it forgot (a restart) fail rather than hang. */
+  /** Redis came back within the grace period: what it forgot (a restart) is stored and queued again. */
   private recover(): void {
     this.options.log?.(`bullmq: Redis at ${displayUrl(this.options.url)} is back`);
     this.stored.clear();
-    this.track(
-      (async () => {
-        for (const entry of [...this.outstanding]) {
-          const state = await this.queue.getJobState(entry.jobId);
-          if (state === 'unknown')
-            entry.settle(lostFailure('Redis lost this task (restarted without persistence?); start the run again'));
-        }
-      })(),
-    );
+    this.track(this.sweep());
   }
 
   private lose(reason: string): void {

@@ -226,7 +226,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     throw error;
   }
   options.log(
-    `worker ${id}: taking tasks from ${where} with ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'}`,
+    `worker ${id}: taking tasks from ${where} with ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'}${secret === undefined ? '' : '; only jobs signed with TRAINPOOL_SECRET'}`,
   );
   return { id, done, stop: (force) => stop(force) };
 }
