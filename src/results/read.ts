@@ -206,7 +206,9 @@ async function createdAtOf(dir: string): Promise<string | undefined> {
   }
 }
 
-async function resumableRuns(resultsDir: string): Promise<{ candidates: Candidate[]; complete: Set<string> }> {
+async function resumableRuns(
+  resultsDir: string,
+): Promise<{ candidates: Candidate[]; complete: Set<string>; unsaved: Set<string> }> {
   let entries;
   try {
     entries = await readdir(resultsDir, { withFileTypes: true });
@@ -220,6 +222,8 @@ async function resumableRuns(resultsDir: string): Promise<{ candidates: Candidat
   }
   const candidates: Candidate[] = [];
   const complete = new Set<string>();
+  /** Runs with work left that kept no settings to resume from (written before runs kept them). */
+  const unsaved = new Set<string>();
   for (const entry of entries.filter((e) => e.isDirectory())) {
     const dir = join(resultsDir, entry.name);
     const createdAt = await createdAtOf(dir);
@@ -248,9 +252,10 @@ async function resumableRuns(resultsDir: string): Promise<{ candidates: Candidat
     if (!leftWork(report)) complete.add(entry.name);
     else if (createdAt !== undefined && existsSync(join(dir, RUN_FILE)))
       candidates.push({ runId: entry.name, dir, landed: true, createdAt });
+    else unsaved.add(entry.name);
   }
   candidates.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.runId < b.runId ? -1 : 1));
-  return { candidates, complete };
+  return { candidates, complete, unsaved };
 }
 
 /**
@@ -259,7 +264,7 @@ async function resumableRuns(resultsDir: string): Promise<{ candidates: Candidat
  * process owns. A UsageError says why a named run cannot be resumed.
  */
 export async function resolveResumable(arg: string, resultsDir: string): Promise<Resumable> {
-  const { candidates, complete } = await resumableRuns(resultsDir);
+  const { candidates, complete, unsaved } = await resumableRuns(resultsDir);
   const pick = ({ runId, dir, landed, blocked }: Candidate): Resumable => {
     if (blocked) throw new UsageError(blocked);
     return { runId, dir, landed };
@@ -282,6 +287,10 @@ export async function resolveResumable(arg: string, resultsDir: string): Promise
   const exact = candidates.find((c) => c.runId === id);
   if (exact) return pick(exact);
   if (complete.has(id)) throw new UsageError(`run ${id} is complete: there is nothing to resume`);
+  if (unsaved.has(id))
+    throw new UsageError(
+      `run ${id} cannot be resumed: it has no ${RUN_FILE} (written by an older trainpool); start a new run`,
+    );
   const matches = candidates.filter((c) => c.runId.startsWith(id));
   if (matches.length === 1) return pick(matches[0]!);
   if (matches.length > 1)

@@ -91,8 +91,11 @@ export class BullmqExecutor implements Executor {
   private readonly runKey = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   private seq = 0;
   private readonly outstanding = new Set<Outstanding>();
-  /** Per job this coordinator waits on: its task (to put it back) and how often it was put back. */
-  private readonly jobs = new Map<string, { task: Task; waiters: number; resubmits: number }>();
+  /**
+   * Per job this coordinator waits on: its task (to put it back), how often it was put back, and
+   * whether it may be shared (its id is the task's key; other ids are this coordinator's alone).
+   */
+  private readonly jobs = new Map<string, { task: Task; waiters: number; resubmits: number; shared: boolean }>();
   private readonly stored = new Map<string, Promise<void>>();
   /** Redis removals still on their way; close() waits for them. */
   private readonly pendingCleanup = new Set<Promise<unknown>>();
@@ -220,8 +223,8 @@ export class BullmqExecutor implements Executor {
   }
 
   /** Adds the job unless Redis has it; a failure kept from an earlier try is cleared and tried again. */
-  private async submit(jobId: string, data: JobData): Promise<Job> {
-    if ((await this.queue.getJobState(jobId)) === 'failed') await this.queue.remove(jobId);
+  private async submit(jobId: string, data: JobData, shared: boolean): Promise<Job> {
+    if (shared && (await this.queue.getJobState(jobId)) === 'failed') await this.queue.remove(jobId);
     const options: JobsOptions = {
       jobId,
       // Retries are the worker's (ReliableExecutor, on a fresh thread, as locally); BullMQ
@@ -290,18 +293,20 @@ export class BullmqExecutor implements Executor {
       void (async () => {
         const data = await this.jobData(task, jobId);
         if (settled) return;
-        const job = this.jobs.get(jobId) ?? { task, waiters: 0, resubmits: 0 };
+        const shared = task.kind === 'train' && task.key !== undefined;
+        const job = this.jobs.get(jobId) ?? { task, waiters: 0, resubmits: 0, shared };
         job.waiters += 1;
         this.jobs.set(jobId, job);
         registered = true;
-        await this.redis
-          .multi()
-          .sadd(keys.waiters(jobId), this.runKey)
-          .expire(keys.waiters(jobId), KEEP_SECONDS)
-          .exec();
+        if (shared)
+          await this.redis
+            .multi()
+            .sadd(keys.waiters(jobId), this.runKey)
+            .expire(keys.waiters(jobId), KEEP_SECONDS)
+            .exec();
         // Aborted meanwhile: settle() has released the wait, and nothing was added.
         if (settled) return;
-        let added = await this.submit(jobId, data);
+        let added = await this.submit(jobId, data, shared);
         for (;;) {
           const value: unknown = await added.waitUntilFinished(this.events);
           if (settled) return;
@@ -310,7 +315,7 @@ export class BullmqExecutor implements Executor {
           if (result.status === 'not-run' && !this.closed && !signal?.aborted && job.resubmits < MAX_RESUBMITS) {
             job.resubmits += 1;
             await this.queue.remove(jobId);
-            added = await this.submit(jobId, data);
+            added = await this.submit(jobId, data, shared);
             continue;
           }
           return settle(result);
@@ -337,20 +342,21 @@ export class BullmqExecutor implements Executor {
    */
   private release(jobId: string, cancel: boolean): void {
     const job = this.jobs.get(jobId);
-    if (job) {
-      job.waiters -= 1;
-      if (job.waiters > 0) return;
-      this.jobs.delete(jobId);
-    }
+    if (!job) return;
+    job.waiters -= 1;
+    if (job.waiters > 0) return;
+    this.jobs.delete(jobId);
     if (this.lost !== undefined) return;
     this.track(
       (async () => {
-        // Coordinators that died waiting (killed, their heartbeat expired) wait on nothing.
-        const others = (await this.redis.smembers(keys.waiters(jobId))).filter((k) => k !== this.runKey);
-        const beats = others.length > 0 ? await this.redis.mget(others.map(keys.coordinator)) : [];
-        const gone = others.filter((_, i) => beats[i] === null);
-        await this.redis.srem(keys.waiters(jobId), this.runKey, ...gone);
-        if (others.length > gone.length) return;
+        if (job.shared) {
+          // Coordinators that died waiting (killed, their heartbeat expired) wait on nothing.
+          const others = (await this.redis.smembers(keys.waiters(jobId))).filter((k) => k !== this.runKey);
+          const beats = others.length > 0 ? await this.redis.mget(others.map(keys.coordinator)) : [];
+          const gone = others.filter((_, i) => beats[i] === null);
+          await this.redis.srem(keys.waiters(jobId), this.runKey, ...gone);
+          if (others.length > gone.length) return;
+        }
         // remove() refuses a job a worker holds the lock of: that one is running.
         if ((await this.queue.remove(jobId)) === 1 || !cancel) return;
         const message: CancelMessage = { jobIds: [jobId] };
@@ -376,7 +382,7 @@ export class BullmqExecutor implements Executor {
       job.resubmits += 1;
       // Its data set too, if Redis lost it. waitUntilFinished follows the id: the wait already
       // under way sees the new job finish.
-      await this.submit(jobId, await this.jobData(job.task, jobId));
+      await this.submit(jobId, await this.jobData(job.task, jobId), job.shared);
     }
   }
 
