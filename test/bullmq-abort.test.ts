@@ -31,7 +31,7 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
 
 describe('BullmqExecutor: the abort signal the train command passes on Ctrl-C', () => {
   it('removes the waiting jobs, stops the running one on its worker, and leaves nothing behind', async () => {
-    const cluster = await startCluster(1, ['--concurrency', '1']);
+    const cluster = await startCluster(1, ['--concurrency', '1', '--model-module', fixture('models/slow.mjs')]);
     const redis = new Redis(cluster.redis.url);
     const executor = await BullmqExecutor.connect({ url: cluster.redis.url, retries: 0 });
     try {

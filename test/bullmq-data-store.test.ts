@@ -49,7 +49,11 @@ describe('data sets in Redis by content hash (real redis-server)', () => {
     const labels = Buffer.from(new Uint8Array(shared.labels).slice());
     labels[0] = 9;
     await redis.hset(key, 'labels', labels);
-    await expect(new DataCache(redis).resolve(ref)).rejects.toThrow(/does not match its description; it is corrupt/);
+    await expect(new DataCache(redis).resolve(ref)).rejects.toThrow(
+      new RegExp(
+        `data set [0-9a-f]{12} in Redis is not the coordinator's: its bytes hash to [0-9a-f]{12}, the coordinator's to ${ref.content.slice(0, 12)} \\(changed in Redis\\); delete ${key} and start the run again`,
+      ),
+    );
     await redis.del(key);
     await expect(new DataCache(redis).resolve(ref)).rejects.toThrow(
       /data set [0-9a-f]{12} is not in Redis \(expired, or Redis restarted without persistence\)/,

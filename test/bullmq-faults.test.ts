@@ -12,7 +12,7 @@ const marker = () => join(tempDir('trainpool-marker-'), 'crashed');
 describe('--backend bullmq: faulty models beside healthy ones', () => {
   it('report exactly the rows (cause, tries) of the same run on the local pool', async () => {
     const remoteMarker = marker();
-    const cluster = await startCluster(1, ['--concurrency', '2', '--max-memory-mb', '64'], {
+    const cluster = await startCluster(1, ['--concurrency', '2', '--max-memory-mb', '64', '--model-module', faulty], {
       TRAINPOOL_CRASH_MARKER: remoteMarker,
     });
     const faults = ['--model-module', faulty, '--models', 'fault-throws,fault-exit,fault-loop,fault-crash-once,svm'];

@@ -12,9 +12,11 @@ import { listResults, readReport, start, waitUntil } from './support/processes.j
 describe('Ctrl-C on a --backend bullmq coordinator', () => {
   it('writes the partial report, exits 130, and takes the run out of Redis and off the worker', async () => {
     const started = join(tempDir('trainpool-marker-'), 'started');
-    const cluster = await startCluster(1, ['--concurrency', '2'], { TRAINPOOL_STARTED_MARKER: started });
-    const resultsDir = tempDir();
     const faulty = fixture('models/faulty.mjs');
+    const cluster = await startCluster(1, ['--concurrency', '2', '--model-module', faulty], {
+      TRAINPOOL_STARTED_MARKER: started,
+    });
+    const resultsDir = tempDir();
     const args = ['--results-dir', resultsDir, '--model-module', faulty, '--models', 'fault-slow,svm'];
     const run = start('train', ['--backend', 'bullmq', '--redis', cluster.redis.url, ...args]);
     // fault-slow fits for a minute on the worker; svm finishes beside it.

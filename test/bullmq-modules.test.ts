@@ -1,34 +1,46 @@
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { localModulePath, portableModulePath } from '../src/execution/bullmq/modules.js';
-import { fixture, root, tempDir } from './support/helpers.js';
+import { moduleRef, WorkerModules } from '../src/execution/bullmq/modules.js';
+import { fixture, tempDir } from './support/helpers.js';
 
-describe('--model-module paths between a coordinator and workers on other machines', () => {
-  it('a module inside the clone travels as a path relative to the clone and resolves in the worker’s clone', () => {
-    const name = portableModulePath(fixture('models/majority.ts'));
-    expect(name).toBe('./test/fixtures/models/majority.ts');
-    expect(localModulePath(name, [])).toBe(join(root, 'test/fixtures/models/majority.ts'));
+describe('--model-module between a coordinator and workers on other machines', () => {
+  it('a job names a module by file name and content hash; a worker finds it among its own --model-module files', () => {
+    const ref = moduleRef(fixture('models/majority.ts'));
+    expect(ref.name).toBe('majority.ts');
+    expect(ref.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // The worker's copy lives elsewhere: the name and the content match, the path does not matter.
+    const elsewhere = join(tempDir(), 'majority.ts');
+    copyFileSync(fixture('models/majority.ts'), elsewhere);
+    expect(WorkerModules.of([elsewhere]).resolve(ref)).toBe(elsewhere);
   });
 
-  it('a module outside the clone travels as its absolute path; a worker without it uses its own --model-module of that name', () => {
-    const elsewhere = join(tempDir(), 'my-models.mjs');
-    copyFileSync(fixture('models/throwing.mjs'), elsewhere);
-    expect(portableModulePath(elsewhere)).toBe(elsewhere);
-    expect(localModulePath(elsewhere, [])).toBe(elsewhere);
+  it('a module the worker was not given, one of other content, or a path is refused with the fix', () => {
+    const dir = tempDir();
+    const mine = join(dir, 'my-models.mjs');
+    copyFileSync(fixture('models/throwing.mjs'), mine);
+    const worker = WorkerModules.of([mine]);
+    expect(() => worker.resolve({ ...moduleRef(fixture('models/majority.ts')) })).toThrow(
+      'model module majority.ts is not given to this worker; start it with --model-module <path to majority.ts>',
+    );
+    const edited = join(tempDir(), 'my-models.mjs');
+    writeFileSync(edited, '// another version\nexport default [];\n');
+    expect(() => worker.resolve(moduleRef(edited))).toThrow(
+      /^model module my-models\.mjs differs here \(sha256 [0-9a-f]{12}\) from the coordinator's \([0-9a-f]{12}\); give the worker the same file$/,
+    );
+    for (const name of [mine, './my-models.mjs', '../x/my-models.mjs', '..'])
+      expect(() => worker.resolve({ name, sha256: moduleRef(mine).sha256 })).toThrow(
+        /by a path; workers load only the modules on their own --model-module, by file name/,
+      );
+  });
 
-    const coordinatorPath = '/home/someone/project/my-models.mjs';
-    expect(localModulePath(coordinatorPath, [elsewhere])).toBe(elsewhere);
-    expect(() => localModulePath(coordinatorPath, [])).toThrow(
-      'model module /home/someone/project/my-models.mjs is not on this worker (looked for /home/someone/project/my-models.mjs); put it at the same place in this clone, or start the worker with --model-module <its path here>',
-    );
-    expect(() => localModulePath('./models/missing.mjs', [])).toThrow(
-      `looked for ${join(root, 'models/missing.mjs')} (in this clone)`,
-    );
-    const twin = join(tempDir(), 'my-models.mjs');
-    copyFileSync(elsewhere, twin);
-    expect(() => localModulePath(coordinatorPath, [elsewhere, twin])).toThrow(
-      "2 modules given to this worker's --model-module are called my-models.mjs; keep one",
+  it('two modules of the same file name on one worker are a usage error at start', () => {
+    const a = join(tempDir(), 'my-models.mjs');
+    const b = join(tempDir(), 'my-models.mjs');
+    copyFileSync(fixture('models/throwing.mjs'), a);
+    copyFileSync(fixture('models/throwing.mjs'), b);
+    expect(() => WorkerModules.of([a, b])).toThrow(
+      `--model-module ${b} and ${a} are both called my-models.mjs: jobs name modules by file name; rename one`,
     );
   });
 });

@@ -5,7 +5,14 @@ import { fixture, train } from './support/helpers.js';
 
 describe('--backend bullmq: Redis goes away mid-run', () => {
   it('the coordinator reports the unfinished tasks as failed with one clear line; the worker stops', async () => {
-    const cluster = await startCluster(1, ['--concurrency', '1', '--redis-grace', '3']);
+    const cluster = await startCluster(1, [
+      '--concurrency',
+      '1',
+      '--redis-grace',
+      '3',
+      '--model-module',
+      fixture('models/slow.mjs'),
+    ]);
     const watcher = new Redis(cluster.redis.url);
     let active = false;
     // slow-centroid fits for ten minutes: the run cannot finish unless Redis' loss is noticed.
@@ -38,7 +45,7 @@ describe('--backend bullmq: Redis goes away mid-run', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(
       new RegExp(
-        `^train: error: lost the connection to Redis at ${cluster.redis.url} \\(.+\\); \\d unfinished tasks? reported as failed\\n$`,
+        `^train: error: lost the connection to Redis at ${cluster.redis.url} \\(.+\\) for 10 s; \\d unfinished tasks? reported as failed \\(train --resume latest runs them once Redis is fixed\\)\\n$`,
       ),
     );
     const slow = report!.models.find((m) => m.id === 'slow-centroid');

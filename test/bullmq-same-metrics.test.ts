@@ -4,8 +4,8 @@ import { fixture, train } from './support/helpers.js';
 
 describe('--backend bullmq: a CV run on two worker processes through a real redis-server', () => {
   it('gives exactly the metrics, predictions and folds of the same run on the local pool', async () => {
-    const cluster = await startCluster(2, ['--concurrency', '1']);
-    // A TypeScript --model-module too: the workers load it from their clone by its relative path.
+    // A TypeScript --model-module too: each worker is given it on its own command line.
+    const cluster = await startCluster(2, ['--concurrency', '1', '--model-module', fixture('models/majority.ts')]);
     // A CSV data set: the coordinator parses it, the workers get it from Redis by its hash.
     const args = ['--dataset', fixture('csv/wine.csv'), '--cv', '5', '--model-module', fixture('models/majority.ts')];
     const [local, remote] = await Promise.all([

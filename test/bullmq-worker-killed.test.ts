@@ -5,7 +5,16 @@ import { fixture, train } from './support/helpers.js';
 
 // Quick stalled-job recovery for the test: locks last 4 s, every worker looks for stalled jobs
 // each second (the defaults are 30 s each).
-const RECOVERY = ['--concurrency', '1', '--lock-duration', '4000', '--stalled-interval', '1000'];
+const RECOVERY = [
+  '--concurrency',
+  '1',
+  '--lock-duration',
+  '4000',
+  '--stalled-interval',
+  '1000',
+  '--model-module',
+  fixture('models/slow.mjs'),
+];
 
 describe('--backend bullmq: a worker process killed with SIGKILL mid-run', () => {
   it('has its task taken again by another worker; the run completes with identical metrics', async () => {

@@ -41,6 +41,29 @@ export function positiveSeconds(name: string) {
   };
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration, in milliseconds: seconds (`90`, `2.5`) or amounts with units, run together
+ * (`90s`, `15m`, `1h30m`, `500ms`); above 0 (or 0 itself with `zero`) and at most a week.
+ */
+export function duration(name: string, zero = false) {
+  return (value: string): number => {
+    const text = value.trim();
+    let ms = 0;
+    if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+    else if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
+      for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+        ms += Number(amount) * UNIT_MS[unit!]!;
+    else ms = NaN;
+    if (!(ms > 0 || (zero && ms === 0)) || ms > 7 * 24 * 3_600_000)
+      throw new InvalidArgumentError(
+        `${name} must be a duration ${zero ? 'of 0 or more' : 'above 0'} such as 90 (seconds), 90s, 15m or 1h30m, at most a week; not "${value}".`,
+      );
+    return ms;
+  };
+}
+
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 export const commaList = (value: string, previous: string[] = []) => [
   ...previous,

@@ -8,6 +8,7 @@ import {
   Command,
   commaList,
   defaultThreads,
+  duration,
   fraction,
   integer,
   Option,
@@ -20,12 +21,14 @@ import { checkCsvFlagsApply, csvOptions, type DataOptions } from '../cli/data-op
 import { measureArg, measureList, paramArg } from '../cli/measures.js';
 import type { ParamSetting } from '../models/registry.js';
 import type { MeasureSpec } from '../results/report.js';
-import { redisUrl } from '../execution/bullmq/redis-url.js';
+import { redisUrl, redisUrlFrom } from '../execution/bullmq/redis-url.js';
 import { UsageError } from '../errors.js';
 import { createExecutor, type BackendOptions } from '../execution/backends.js';
 import type { Preprocessing } from '../ml/estimator.js';
+import { resolveResumable } from '../results/read.js';
 import { catchInterrupts } from '../train/interrupt.js';
 import { reserveStdout } from '../train/progress.js';
+import { readSavedRun, settingsOf, type SavedRun } from '../train/resume.js';
 
 interface TrainFlags extends Record<string, unknown>, DataOptions, SourceFlags {
   models?: string[];
@@ -50,10 +53,36 @@ interface TrainFlags extends Record<string, unknown>, DataOptions, SourceFlags {
   param?: ParamSetting[];
   sortBy?: MeasureSpec;
   columns?: MeasureSpec[];
+  resume?: string;
+  budget?: number;
+  budgetGrace: number;
 }
 
 /** More worker threads than this per core are refused. */
 const MAX_THREADS_PER_CORE = 4;
+
+/** Flags that decide a run's tasks: a resumed run keeps its own, so none may be given with --resume. */
+const TASK_FLAGS = [
+  'dataset',
+  'label',
+  'delimiter',
+  'missing',
+  'maxCategories',
+  'records',
+  'sha256',
+  'models',
+  'modelModule',
+  'param',
+  'seed',
+  'testSize',
+  'splitFile',
+  'cv',
+  'foldsFile',
+  'tune',
+  'preprocess',
+] as const;
+
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** The backend the flags ask for; flags that do not fit it are usage errors. */
 function backendOptions(flags: TrainFlags): BackendOptions {
@@ -62,6 +91,7 @@ function backendOptions(flags: TrainFlags): BackendOptions {
     ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
   };
   if (flags.backend === 'piscina') {
+    // REDIS_URL alone does not ask for the BullMQ backend: it may be set for other tools.
     if (flags.redis !== undefined)
       throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
     // Refused rather than capped: a run does what it was asked, or says why not. Threads beyond
@@ -78,9 +108,10 @@ function backendOptions(flags: TrainFlags): BackendOptions {
       ...common,
     };
   }
-  if (flags.redis === undefined)
+  const url = redisUrlFrom(flags.redis);
+  if (url === undefined)
     throw new UsageError(
-      '--backend bullmq needs --redis <url>, the Redis its workers use, e.g. redis://127.0.0.1:6379',
+      '--backend bullmq needs --redis <url> (or REDIS_URL), the Redis its workers use, e.g. redis://127.0.0.1:6379',
     );
   if (flags.maxMemoryMb !== undefined)
     throw new UsageError(
@@ -88,7 +119,7 @@ function backendOptions(flags: TrainFlags): BackendOptions {
     );
   return {
     backend: 'bullmq',
-    url: flags.redis,
+    url,
     ...common,
     ...(flags.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
   };
@@ -202,7 +233,30 @@ function program(): Command {
         .default('piscina'),
     )
     .addOption(
-      new Option('--redis <url>', 'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379').argParser(redisUrl),
+      new Option(
+        '--redis <url>',
+        'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379, rediss://user:password@host:6380 for TLS (default: REDIS_URL)',
+      ).argParser(redisUrl),
+    )
+    .addOption(
+      new Option(
+        '--resume <run>',
+        'resume a run that stopped before it finished (Ctrl-C, a crash, a kill, a power cut, its --budget) with its own settings: only the tasks its journal lacks run; a run id or its start, latest, or a run folder',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--budget <duration>',
+        'time budget for the whole run, e.g. 90s, 15m, 1h30m: after it no task starts, running ones may finish within --budget-grace, the rest are reported as not run',
+      ).argParser(duration('--budget')),
+    )
+    .addOption(
+      new Option(
+        '--budget-grace <duration>',
+        'how long tasks running when the budget ends may go on before they are stopped',
+      )
+        .default(5_000, '5s')
+        .argParser(duration('--budget-grace', true)),
     )
     .addOption(resultsDirOption('where run folders are written'))
     .addOption(new Option('--json', 'print report.json to stdout instead of the leaderboard'))
@@ -212,10 +266,12 @@ function program(): Command {
     .addHelpText(
       'after',
       `
-Exit status: 0 when every model trained, 1 when any model failed, 2 for bad input (nothing is
-written), 3 when the run folder could not be written to the results folder (it is saved in a
-fallback folder, printed), 130 when stopped by Ctrl-C (SIGINT), 143 by SIGTERM. An interrupted run
-stops its tasks and writes the report of what finished; a second Ctrl-C quits at once.
+Exit status: 0 when every model trained (or was left out by --budget), 1 when any model failed, 2
+for bad input (nothing is written), 3 when the run folder could not be written to the results
+folder (it is saved in a fallback folder, printed), 130 when stopped by Ctrl-C (SIGINT), 143 by
+SIGTERM. An interrupted run stops its tasks and writes the report of what finished; a second
+Ctrl-C quits at once. Either way, and after a crash or a kill, --resume runs only what had not
+finished.
 
 Examples:
   npm run train
@@ -228,17 +284,35 @@ Examples:
   npm run train -- --param svm.C=10 --param knn.nNeighbors=7 --columns accuracy,logLoss,fit
   npm run train -- --model-module ./my-models.mjs --json
   npm run train -- --timeout 60 --max-memory-mb 512 --retries 1
+  npm run train -- --cv 5 --tune --budget 30m
+  npm run train -- --resume latest
   npm run train -- --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,
     );
 }
 
 export async function main(args: readonly string[]): Promise<number> {
+  // The budget counts from here: it is the whole run's, loading and writing included.
+  const startedAt = performance.now();
   return guard('train', async () => {
-    const flags = parse<TrainFlags>(program(), args);
+    const command = program();
+    const flags = parse<TrainFlags>(command, args);
     if (!flags) return 0;
     // With --json, stdout carries the report and nothing else: whatever model code prints on this
     // thread goes to stderr (the workers' output never comes here).
     const stdout = flags.json ? reserveStdout() : undefined;
+    const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+    if (given('budgetGrace') && flags.budget === undefined)
+      throw new UsageError('--budget-grace is the grace of --budget; give --budget too, or drop it');
+    let resume: SavedRun | undefined;
+    if (flags.resume !== undefined) {
+      const fixed = TASK_FLAGS.filter(given);
+      if (fixed.length > 0)
+        throw new UsageError(
+          `--resume continues a run with its own settings; drop ${fixed.map(flagName).join(', ')} (or start a new run with them)`,
+        );
+      const found = await resolveResumable(flags.resume, flags.resultsDir);
+      resume = await readSavedRun(found.dir);
+    }
     // Start the workers before loading the rest: they boot and load the models while this thread
     // loads its own modules and the data.
     const executor = await createExecutor(backendOptions(flags));
@@ -248,14 +322,20 @@ export async function main(args: readonly string[]): Promise<number> {
         import('../train/train.js'),
         import('../data/load.js'),
       ]);
-      checkCsvFlagsApply(flags, flags.dataset ?? ['iris'], (arg) => BUILTIN_DATASETS.includes(arg));
+      if (!resume) checkCsvFlagsApply(flags, flags.dataset ?? ['iris'], (arg) => BUILTIN_DATASETS.includes(arg));
+      const { resume: _ref, budget: _budget, ...rest } = flags;
       return await train(
         {
-          ...flags,
+          ...rest,
           csv: csvOptions(flags),
-          sources: flags,
+          ...(resume ? { ...settingsOf(resume), resume } : {}),
+          // The download flags as given, but what decides a resumed run's data is its own.
+          sources: resume ? { ...flags, ...settingsOf(resume).sources } : flags,
           color: useColor(process.stdout, flags.color),
           ...(stdout ? { writeReport: stdout.write } : {}),
+          ...(flags.budget === undefined
+            ? {}
+            : { budget: { ms: flags.budget, graceMs: flags.budgetGrace, startedAt } }),
         },
         executor,
         interrupt.signal,

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { guard } from '../cli/common.js';
 import { collect, Command, defaultThreads, integer, Option, parse } from '../cli/options.js';
-import { redisUrl } from '../execution/bullmq/redis-url.js';
+import { UsageError } from '../errors.js';
+import { redisUrl, redisUrlFrom } from '../execution/bullmq/redis-url.js';
 
 interface WorkerFlags extends Record<string, unknown> {
-  redis: string;
+  redis?: string;
   concurrency: number;
   maxMemoryMb?: number;
   modelModule?: string[];
@@ -19,9 +20,10 @@ function program(): Command {
       'Serve `npm run train -- --backend bullmq` coordinators: take training tasks from a Redis-backed BullMQ queue and run them on worker threads here. Runs until stopped (Ctrl-C finishes the running tasks first; a second Ctrl-C stops at once).',
     )
     .addOption(
-      new Option('--redis <url>', 'the Redis the coordinators use, e.g. redis://10.0.0.5:6379')
-        .argParser(redisUrl)
-        .makeOptionMandatory(),
+      new Option(
+        '--redis <url>',
+        'the Redis the coordinators use, e.g. redis://10.0.0.5:6379, rediss://user:password@host:6380 for TLS (default: REDIS_URL)',
+      ).argParser(redisUrl),
     )
     .addOption(
       new Option('--concurrency <n>', 'worker threads, and tasks run at once')
@@ -37,7 +39,7 @@ function program(): Command {
     .addOption(
       new Option(
         '--model-module <path>',
-        'a model module the coordinators use (.js, .mjs, .ts), checked at start; a task naming a module that is not at the same place in this clone uses the one given here with the same file name; repeatable',
+        'a model module the coordinators use (.js, .mjs, .ts), checked at start; a task runs a module only when it is given here, matched by file name and content; repeatable',
       ).argParser(collect),
     )
     .addOption(
@@ -59,8 +61,12 @@ function program(): Command {
     .addHelpText(
       'after',
       `
+Environment: REDIS_URL instead of --redis (a password there is not shown by ps); TRAINPOOL_SECRET,
+the secret shared with the coordinators: jobs must be signed with it, results are.
+
 Exit status: 130 after Ctrl-C, 143 after SIGTERM (once the running tasks are done), 1 when Redis
-stayed unreachable for --redis-grace, 2 for bad input or a Redis that cannot be reached at start.
+stayed unreachable (or refused writes) for --redis-grace, 2 for bad input or a Redis that cannot
+be reached, or would evict keys, at start.
 
 Examples:
   npm run worker -- --redis redis://10.0.0.5:6379
@@ -72,9 +78,11 @@ export async function main(args: readonly string[]): Promise<number> {
   return guard('worker', async () => {
     const flags = parse<WorkerFlags>(program(), args);
     if (!flags) return 0;
+    const url = redisUrlFrom(flags.redis);
+    if (url === undefined) throw new UsageError("required option '--redis <url>' not specified (or set REDIS_URL)");
     const { startWorker } = await import('../execution/bullmq/worker-process.js');
     const worker = await startWorker({
-      url: flags.redis,
+      url,
       concurrency: flags.concurrency,
       ...(flags.maxMemoryMb === undefined ? {} : { maxMemoryMb: flags.maxMemoryMb }),
       modules: (flags.modelModule ?? []).map((p) => resolve(p)),

@@ -26,6 +26,11 @@ export interface SharedDataRef {
 export interface HashDataRef {
   kind: 'hash';
   sha256: string;
+  /**
+   * sha256 of the features and labels as workers train on them, computed by the coordinator from
+   * its own memory: what a worker checks the bytes it fetched against.
+   */
+  content: string;
   rows: number;
   cols: number;
   classes: number;
@@ -35,6 +40,12 @@ export type DataRef = SharedDataRef | HashDataRef;
 
 export interface TrainTask {
   kind: 'train';
+  /**
+   * A hash of everything the result depends on (train/journal.ts), when the run gave one: the
+   * same task has the same key in every run, so a journal finds its result and the BullMQ
+   * backend shares one job between coordinators.
+   */
+  key?: string;
   modelId: string;
   params: JsonObject;
   preprocess: Preprocessing;

@@ -16,6 +16,8 @@ import { asMatrixModel } from './adapter.js';
 import { builtinModels } from './index.js';
 
 const PREPROCESSING = ['standardize', 'minmax', 'none'];
+/** What --model-module imports: JavaScript ES modules, and TypeScript through tsx. */
+const MODULE_EXTENSIONS = ['.js', '.mjs', '.ts', '.mts'];
 
 /** Ids name files, table rows and report sections: longer ones would not fit them. */
 export const MAX_ID_LENGTH = 64;
@@ -79,6 +81,10 @@ export async function loadModelModule(path: string): Promise<ModelDefinition[]> 
   const where = `--model-module ${path}`;
   if (!existsSync(path)) throw new UsageError(`${where}: no such file`);
   if (!statSync(path).isFile()) throw new UsageError(`${where}: not a file`);
+  // Importing runs a file: anything but a module of ours would run as whatever Node takes it for
+  // (an extensionless file as CommonJS), and its syntax errors would quote its content.
+  if (!MODULE_EXTENSIONS.includes(extname(path)))
+    throw new UsageError(`${where}: not a model module (${MODULE_EXTENSIONS.join(', ')}); nothing was loaded from it`);
   const url = pathToFileURL(resolve(path)).href;
   let module: { default?: unknown };
   try {

@@ -17,7 +17,7 @@ import {
 import type { Summary } from '../ml/stats.js';
 import type { TaskFailure, TaskStop } from '../execution/protocol.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Cross-validated scores: each metric's mean, population std and per-fold values. */
 export type CvScores = { k: number; fitMs: Summary } & Record<DefinedMetricId, Summary> &
@@ -189,6 +189,16 @@ export interface Report {
   durationMs: number;
   /** What the leaderboard is sorted by; absent in older reports (they sort by the default). */
   sortBy?: Measure;
+  /**
+   * The time budget the run had (--budget), and whether it ran out before every task had started;
+   * absent for a run without one.
+   */
+  budget?: { seconds: number; graceSeconds: number; ranOut: boolean };
+  /**
+   * How many times the run was resumed (--resume) and how many task results the last resume found
+   * in its journal rather than computed; absent for a run never resumed.
+   */
+  resumed?: { times: number; tasksFromJournal: number };
   models: ModelReport[];
 }
 

@@ -143,6 +143,8 @@ export const reportSchema = z.object({
   versions: z.record(z.string(), z.string()),
   durationMs: z.number(),
   sortBy: measure.optional(),
+  budget: z.object({ seconds: z.number(), graceSeconds: z.number(), ranOut: z.boolean() }).optional(),
+  resumed: z.object({ times: z.number().int(), tasksFromJournal: z.number().int() }).optional(),
   models: z.array(model),
 });
 
@@ -196,6 +198,9 @@ const UPGRADES: Record<number, (report: Json) => Json> = {
   // 3 recorded none of them: they stay absent (readers show such a metric as n/a and sort by the
   // default), never computed after the fact.
   3: (report) => ({ ...report, schemaVersion: 4 }),
+  // 4 -> 5: runs gained `budget` (--budget) and `resumed` (--resume); a run of version 4 had
+  // neither, so both stay absent.
+  4: (report) => ({ ...report, schemaVersion: 5 }),
 };
 
 /** The oldest version there is an upgrade from. */

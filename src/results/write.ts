@@ -2,10 +2,13 @@
 // one, and a run folder appears whole: a run claims its id by creating a hidden staging folder
 // before its first task (which is also the check that the results folder can take it), fills it,
 // and renames it into place when its report is complete, or into a fallback folder when the
-// results folder cannot take it by then.
+// results folder cannot take it by then. A run that stopped before then (killed, crashed, a power
+// cut) or landed incomplete (interrupted, out of budget) can be taken over by a later process to
+// resume it (`RunFolder.takeOver`); what it keeps for that while it runs is appended durably
+// (`AppendFile`: fsync before a line counts).
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,6 +27,86 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   }
 }
 
+/** Makes a folder's entries (a file created or renamed in it) survive a power cut. */
+async function syncFolder(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * writeFileAtomic, and on disk when it returns: the content is flushed before the rename and the
+ * rename before returning, so that after a power cut the file is either the old one or this one.
+ */
+export async function writeFileDurable(path: string, content: string | Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+    await syncFolder(dirname(path));
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * A file that only grows by whole lines, each on disk (fdatasync) before `append` resolves. Lines
+ * that arrive while a flush is under way are written together by the next one, so a burst of
+ * results costs a few flushes, not one each. After a power cut the file holds every line whose
+ * append had resolved, possibly followed by part of the next: a reader must skip a torn last line.
+ */
+export class AppendFile {
+  private pending: string[] = [];
+  private queued = false;
+  private chain: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly path: string,
+  ) {}
+
+  static async open(path: string): Promise<AppendFile> {
+    const created = !existsSync(path);
+    const handle = await open(path, 'a');
+    if (created) await syncFolder(dirname(path));
+    return new AppendFile(handle, path);
+  }
+
+  /** Appends `line` (a newline is added); rejects if the file cannot be written. */
+  append(line: string): Promise<void> {
+    this.pending.push(`${line}\n`);
+    if (!this.queued) {
+      this.queued = true;
+      this.chain = this.chain.then(async () => {
+        this.queued = false;
+        const batch = this.pending.splice(0).join('');
+        await this.handle.write(batch);
+        await this.handle.datasync();
+      });
+    }
+    return this.chain;
+  }
+
+  /** Waits for every line appended so far, then closes the file. */
+  async close(): Promise<void> {
+    try {
+      await this.chain;
+    } finally {
+      await this.handle.close();
+    }
+  }
+}
+
 /** Run ids sort by time; the random tail keeps runs started in the same second apart. */
 export function newRunId(dataset: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -32,13 +115,28 @@ export function newRunId(dataset: string, now = new Date()): string {
 
 export const STAGING_PREFIX = '.staging-';
 const OWNER = '.owner';
+const TAKEOVER = '.takeover-';
 /** No run leaves its staging folder untouched this long while it lives: older ones are stale. */
 const STALE_MS = 24 * 60 * 60_000;
 
 interface Owner {
   host: string;
   pid: number;
+  /** The kernel's boot id when the owner started: a process of another boot is gone, whatever its pid. */
+  boot?: string;
+  /** Names this ownership: the one process that takes it over creates `.takeover-<nonce>`. */
+  nonce?: string;
 }
+
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const ownerText = () => [hostname(), process.pid, bootId() ?? '', randomBytes(6).toString('hex')].join('\n');
 
 function processAlive(pid: number): boolean {
   try {
@@ -53,16 +151,20 @@ function processAlive(pid: number): boolean {
 /** The process that owns a staging folder, while it is recorded there. */
 export async function stagingOwner(staging: string): Promise<Owner | undefined> {
   try {
-    const [host, pid] = (await readFile(join(staging, OWNER), 'utf8')).split('\n');
-    return host !== undefined && pid !== undefined && /^\d+$/.test(pid) ? { host, pid: Number(pid) } : undefined;
+    const [host, pid, boot, nonce] = (await readFile(join(staging, OWNER), 'utf8')).split('\n');
+    if (host === undefined || pid === undefined || !/^\d+$/.test(pid)) return undefined;
+    return { host, pid: Number(pid), ...(boot ? { boot } : {}), ...(nonce ? { nonce } : {}) };
   } catch {
     return undefined;
   }
 }
 
-/** Whether the owner certainly still runs: a live process of this host. */
-const ownerAlive = (owner: Owner | undefined) =>
-  owner !== undefined && owner.host === hostname() && (owner.pid === process.pid || processAlive(owner.pid));
+/** Whether the owner may still run: a live process of this host and of this boot. */
+export const ownerAlive = (owner: Owner | undefined) =>
+  owner !== undefined &&
+  owner.host === hostname() &&
+  (owner.boot === undefined || bootId() === undefined || owner.boot === bootId()) &&
+  (owner.pid === process.pid || processAlive(owner.pid));
 
 /** The newest change in a staging folder: the folder itself or any file directly in it. */
 async function lastTouched(path: string): Promise<number> {
@@ -166,7 +268,7 @@ export class RunFolder {
         continue;
       }
       try {
-        await writeFile(join(folder.staging, OWNER), `${hostname()}\n${process.pid}`);
+        await writeFile(join(folder.staging, OWNER), ownerText());
         await probeSpace(folder.staging);
       } catch (error) {
         await rm(folder.staging, { recursive: true, force: true });
@@ -174,6 +276,57 @@ export class RunFolder {
       }
       return folder;
     }
+  }
+
+  /**
+   * Takes over run `runId` to resume it: its staging folder when the process that owned it is gone
+   * (killed, crashed, the machine stopped), or its run folder when it landed incomplete, which is
+   * moved back to staging until it lands again. Of several processes trying at once, one wins; the
+   * others get a UsageError, as does a run whose owner still runs.
+   */
+  static async takeOver(resultsDir: string, runId: string): Promise<RunFolder> {
+    const folder = new RunFolder(resultsDir, runId);
+    if (existsSync(folder.staging)) {
+      const owner = await stagingOwner(folder.staging);
+      if (owner && ownerAlive(owner))
+        throw new UsageError(
+          `run ${runId} is still running (process ${owner.pid}); wait for it to end, or stop it, before resuming it`,
+        );
+      if (owner && owner.host !== hostname())
+        throw new UsageError(
+          `run ${runId} was started on ${owner.host}; resume it there, or remove ${shown(join(folder.staging, OWNER))} if that process is gone`,
+        );
+      try {
+        await mkdir(join(folder.staging, `${TAKEOVER}${owner?.nonce ?? 'unowned'}`));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new UsageError(`run ${runId} is being resumed by another process`);
+        throw error;
+      }
+      await writeFileDurable(join(folder.staging, OWNER), ownerText());
+      return folder;
+    }
+    if (!existsSync(folder.target)) throw new UsageError(`no run ${runId} in ${shown(resultsDir)}`);
+    // Owned before it moves, so that no cleanup takes it for a dead run's folder meanwhile.
+    await writeFile(join(folder.target, OWNER), ownerText());
+    try {
+      await renameWithRetry(folder.target, folder.staging);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTEMPTY' || code === 'EEXIST')
+        throw new UsageError(`run ${runId} is being resumed by another process`);
+      throw error;
+    }
+    // Another process may have written its own owner file before this rename won.
+    await writeFileDurable(join(folder.staging, OWNER), ownerText());
+    await syncFolder(resultsDir);
+    return folder;
+  }
+
+  /** Writes a file of the run's own (what it needs to be resumed) into its staging folder, durably. */
+  async keep(name: string, content: string): Promise<void> {
+    await writeFileDurable(join(this.staging, name), content);
+    await syncFolder(this.resultsDir);
   }
 
   /**
@@ -187,6 +340,8 @@ export class RunFolder {
     }
     // A run killed between these two keeps a hidden staging folder without an owner: stale in a day.
     await rm(join(this.staging, OWNER), { force: true });
+    for (const name of await readdir(this.staging))
+      if (name.startsWith(TAKEOVER)) await rm(join(this.staging, name), { recursive: true, force: true });
     // rename() refuses to replace a non-empty folder, so an existing run is never overwritten.
     await renameWithRetry(this.staging, this.target);
     return this.target;

@@ -22,6 +22,8 @@ export interface ReportInputs {
   /** Versions of what ran the tasks (trainpool, the backend's library). */
   versions: Record<string, string>;
   durationMs: number;
+  budget?: Report['budget'];
+  resumed?: Report['resumed'];
 }
 
 export function buildReport(x: ReportInputs): Report {
@@ -68,6 +70,8 @@ export function buildReport(x: ReportInputs): Report {
     },
     durationMs: x.durationMs,
     sortBy: x.sortBy,
+    ...(x.budget ? { budget: x.budget } : {}),
+    ...(x.resumed ? { resumed: x.resumed } : {}),
     models: x.rows,
   };
 }

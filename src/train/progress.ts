@@ -29,7 +29,10 @@ export class RunTracker {
   done = 0;
   failed = 0;
   modelsDone = 0;
+  /** Tasks answered from the run's journal (--resume) instead of being run. */
+  reused = 0;
   private costDone = 0;
+  private costReused = 0;
 
   /**
    * `tasks`: how many tasks the run plans; `models`: how many models it evaluates; `cost`: the
@@ -51,6 +54,14 @@ export class RunTracker {
       if (event.kind === 'start') this.taskStarted(event.task);
       else this.taskDone(event.task, event.result, event.cost);
     });
+  }
+
+  /** A task answered from the run's journal: done at once, and no measure of how fast tasks go. */
+  taskReused(cost: number): void {
+    this.started += 1;
+    this.done += 1;
+    this.reused += 1;
+    this.costReused += cost;
   }
 
   /** Tasks started and not yet finished. */
@@ -75,7 +86,7 @@ export class RunTracker {
     const total = Math.max(this.tasks, this.started);
     const done = Math.min(this.done, total);
     // Tasks differ a thousandfold in cost: the rate is of expected seconds done, not of tasks.
-    const left = Math.max(0, this.cost - this.costDone);
+    const left = Math.max(0, this.cost - this.costDone - this.costReused);
     return {
       total,
       done,

@@ -1,19 +1,20 @@
 // train/: one training run, from loaded data to written run folders. train.ts orchestrates; plan.ts
 // decides splits and folds; evaluate-model.ts turns one model into tasks and its results into a
 // report row; build-report.ts assembles a report; progress.ts shows the run as it goes;
-// draw-charts.ts draws report.html's charts in idle time; interrupt.ts handles Ctrl-C. May import
-// every folder but commands/ and cli/.
-import { resolve } from 'node:path';
+// draw-charts.ts draws report.html's charts in idle time; interrupt.ts handles Ctrl-C; journal.ts
+// keeps every finished task's result in the run's folder and resume.ts the settings, so that a run
+// stopped by anything can be resumed. May import every folder but commands/ and cli/.
+import { join, resolve } from 'node:path';
 import type { CsvOptions } from '../data/csv.js';
 import { type DatasetSpec, type LoadedDataset, loadDatasets, resolveDatasetSpec } from '../data/load.js';
 import { DEFAULT_SOURCES, remoteOptions, type SourceFlags } from '../data/sources.js';
 import { UsageError } from '../errors.js';
 import type { Executor } from '../execution/executor.js';
-import { Scheduler } from '../execution/scheduler.js';
+import { Scheduler, type Budget } from '../execution/scheduler.js';
 import { type Colors, colors, formatSummary } from '../format/console.js';
 import { terminalText } from '../format/escape.js';
 import { formatMarkdown } from '../format/markdown.js';
-import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
+import type { Library, ModelDefinition, Preprocessing } from '../ml/estimator.js';
 import { loadRegistry, selectModels, withParams, type ParamSetting } from '../models/registry.js';
 import { packageVersion, shown } from '../paths.js';
 import type { Measure, MeasureSpec, Report } from '../results/report.js';
@@ -23,6 +24,8 @@ import { ReportCharts } from './draw-charts.js';
 import { startFetchDisplay } from './fetch-progress.js';
 import { evaluateModel, plannedWork } from './evaluate-model.js';
 import { Interrupted, interruptExitStatus, wasCutShort } from './interrupt.js';
+import { Journal, JOURNAL_FILE, journaled } from './journal.js';
+import { RUN_FILE, savedRun, type SavedRun } from './resume.js';
 import { planFolds, planMeasure, planSplit, type RunPlan, type SplitOptions } from './plan.js';
 import { progressMode, RunTracker, startDisplay, type Display } from './progress.js';
 
@@ -49,6 +52,13 @@ export interface TrainOptions extends SplitOptions {
   sortBy?: MeasureSpec;
   /** The console leaderboard's columns. */
   columns?: MeasureSpec[];
+  /**
+   * The run to resume (--resume), whose saved settings these options already hold: its folder is
+   * taken over, its journal's results reused, its data set must be the one it started on.
+   */
+  resume?: SavedRun;
+  /** A time budget (--budget): from `startedAt` (a performance.now() time), with its grace. */
+  budget?: { ms: number; graceMs: number; startedAt: number };
 }
 
 /** A data set ready to train on: loaded, validated, split, with its run folder claimed. */
@@ -57,6 +67,9 @@ interface DatasetRun {
   plan: RunPlan;
   sortBy: Measure;
   folder?: RunFolder;
+  journal?: Journal;
+  /** Results the journal held when the run started (0 for a new run). */
+  fromJournal?: number;
 }
 
 async function planDataset(
@@ -99,6 +112,10 @@ interface RunContext {
   /** Whether several data sets share the run (lines then say which one they are about). */
   several: boolean;
   signal: AbortSignal | undefined;
+  /** Each model's library or engine: part of its tasks' journal keys. */
+  libraries: ReadonlyMap<string, Library>;
+  /** How many times the run had been resumed before this process (--resume), else 0. */
+  resumes: number;
 }
 
 /** A data set's finished run: its report and where its folder landed (none: nowhere would take it). */
@@ -126,9 +143,10 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<Trained> 
     split: plan.split,
     cv: plan.folds ? { testFolds: plan.folds } : null,
   });
+  const tasks = journaled(ctx.scheduler, run.journal!, ctx.libraries, (cost) => ctx.tracker.taskReused(cost));
   const done = await Promise.all(
     plan.models.map(async (def) => {
-      const result = await evaluateModel(plan, def, ctx.scheduler);
+      const result = await evaluateModel(plan, def, tasks);
       ctx.tracker.modelDone(result.report, ctx.several ? loaded.dataset.name : undefined);
       return result;
     }),
@@ -156,10 +174,22 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<Trained> 
     threads: ctx.threads,
     versions: { trainpool: packageVersion(), [ctx.options.backend]: packageVersion(ctx.options.backend) },
     durationMs: performance.now() - ctx.started,
+    ...(ctx.options.budget
+      ? {
+          budget: {
+            seconds: ctx.options.budget.ms / 1000,
+            graceSeconds: ctx.options.budget.graceMs / 1000,
+            ranOut: ctx.scheduler.budgetSpent,
+          },
+        }
+      : {}),
+    ...(ctx.resumes > 0 ? { resumed: { times: ctx.resumes, tasksFromJournal: run.fromJournal ?? 0 } } : {}),
   });
   files['report.json'] = `${JSON.stringify(report, null, 2)}\n`;
   files['report.md'] = formatMarkdown(report);
   files['report.html'] = await charts.html(report, (message) => ctx.display.warn(`train: warning: ${message}`));
+  // Every result on disk before the folder lands: a run that lands incomplete can be resumed.
+  await run.journal!.close();
   const landed = await run.folder!.landOrFallBack(files);
   if (landed.problem !== undefined) {
     ctx.display.warn(
@@ -202,11 +232,17 @@ async function loadAll(
  */
 export async function train(options: TrainOptions, executor: Executor, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
-  const createdAt = new Date();
+  // A resumed run is the same run: it keeps the time it started.
+  const createdAt = options.resume ? new Date(options.resume.createdAt) : new Date();
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const registry = await loadRegistry(modules);
-  const models = withParams(registry, selectModels(registry, options.models), options.param ?? []);
-  const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
+  const resume = options.resume;
+  const models = withParams(
+    registry,
+    selectModels(registry, resume ? resume.models : options.models),
+    (resume ? resume.param : options.param) ?? [],
+  );
+  const specs = resume ? [resolveDatasetSpec(resume.dataset.arg)] : (options.dataset ?? ['iris']).map(resolveDatasetSpec);
   const c: Colors = colors(options.color);
   const stream = options.json ? process.stderr : process.stdout;
   let loaded: LoadedDataset[];
@@ -217,6 +253,10 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     process.stderr.write('train: stopped while loading the data; nothing was written\n');
     return interruptExitStatus(signal.reason);
   }
+  if (resume && loaded[0]!.dataset.sha256 !== resume.datasetSha256)
+    throw new UsageError(
+      `run ${resume.runId} cannot be resumed: its data set ${resume.dataset.file ?? resume.dataset.name} changed since it started (sha256 ${resume.datasetSha256.slice(0, 12)}, now ${loaded[0]!.dataset.sha256.slice(0, 12)}); start a new run`,
+    );
   const runs = await Promise.all(loaded.map((l) => planDataset(options, l, models, modules)));
 
   const work = runs.flatMap((r) => models.map((def) => plannedWork(r.plan, def)));
@@ -225,8 +265,13 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     models.length * runs.length,
     work.reduce((n, w) => n + w.cost, 0),
   );
-  // One scheduler in front of the one pool: every data set's tasks share the threads.
-  const scheduler = new Scheduler(executor, signal);
+  // One scheduler in front of the one pool: every data set's tasks share the threads and the budget.
+  const budget: Budget | undefined = options.budget && {
+    deadline: options.budget.startedAt + options.budget.ms,
+    graceMs: options.budget.graceMs,
+    label: `${+(options.budget.ms / 1000).toFixed(3)} s (--budget)`,
+  };
+  const scheduler = new Scheduler(executor, signal, budget);
   tracker.observe(scheduler);
   const display = startDisplay(tracker, progressMode(stream, options.quiet === true), stream, c);
   // What model code prints in the workers: shown above the status line, not with --quiet.
@@ -250,13 +295,40 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     started,
     several: runs.length > 1,
     signal,
+    libraries: new Map(models.map((def) => [def.id, def.library])),
+    resumes: resume ? resume.resumes + 1 : 0,
   };
   let results: Trained[];
   try {
-    // Every run id is claimed, and shown, before the first task: the folder is the run's own.
+    // Every run id is claimed, and shown, before the first task: the folder is the run's own, and
+    // holds what a resume needs (its settings, its journal) before any task can finish.
     for (const run of runs) {
-      run.folder = await RunFolder.claim(options.resultsDir, run.plan.dataset.name, createdAt);
-      display.info(c.dim(`run ${run.folder.runId}: ${terminalText(run.plan.dataset.name)}`));
+      run.folder = resume
+        ? await RunFolder.takeOver(options.resultsDir, resume.runId)
+        : await RunFolder.claim(options.resultsDir, run.plan.dataset.name, createdAt);
+      const saved = savedRun(
+        {
+          runId: run.folder.runId,
+          createdAt,
+          resumes: ctx.resumes,
+          spec: run.loaded.spec,
+          sha256: run.plan.dataset.sha256,
+          models: models.map((def) => def.id),
+        },
+        { ...options, modelModule: modules },
+      );
+      await run.folder.keep(RUN_FILE, `${JSON.stringify(saved, null, 2)}\n`);
+      run.journal = await Journal.open(join(run.folder.staging, JOURNAL_FILE), ctx.resumes, (line) =>
+        display.warn(line),
+      );
+      run.fromJournal = run.journal.size;
+      display.info(
+        c.dim(
+          resume
+            ? `run ${run.folder.runId}: ${terminalText(run.plan.dataset.name)}, resumed (${run.fromJournal} task result${run.fromJournal === 1 ? '' : 's'} in its journal)`
+            : `run ${run.folder.runId}: ${terminalText(run.plan.dataset.name)}`,
+        ),
+      );
     }
     results = await Promise.all(runs.map((run) => trainDataset(run, ctx)));
   } finally {
@@ -264,8 +336,14 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     signal?.removeEventListener('abort', notice);
   }
   if (!options.json && !options.quiet)
-    for (const { report, folder } of results)
+    for (const { report, folder } of results) {
       process.stdout.write(`\n${formatSummary(report, folder && shown(folder), c, options.columns)}\n`);
+      const cut = report.models.filter((m) => m.status === 'not-run' && m.reason.kind === 'budget').length;
+      if (cut > 0)
+        process.stdout.write(
+          `${c.yellow(`budget: ${cut} model${cut === 1 ? '' : 's'} not run in ${report.budget?.seconds} s`)}; \`npm run train -- --resume ${report.runId}\` trains the rest\n`,
+        );
+    }
   if (options.json) {
     const reports = results.map((r) => r.report);
     (options.writeReport ?? ((text: string) => process.stdout.write(text)))(

@@ -72,15 +72,38 @@ export interface LocalRedis {
   stop(kill?: boolean): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<LocalRedis> {
+export interface RedisServerOptions {
+  /** More redis-server arguments (users, passwords). */
+  args?: readonly string[];
+  /** Serve TLS only, with these PEM files; the URL is then rediss://. */
+  tls?: { cert: string; key: string; ca: string };
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<LocalRedis> {
   let lastError: unknown;
   // A port found free can be taken before redis-server binds it: try a few.
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'trainpool-redis-'));
+    const listen = options.tls
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          options.tls.cert,
+          '--tls-key-file',
+          options.tls.key,
+          '--tls-ca-cert-file',
+          options.tls.ca,
+          '--tls-auth-clients',
+          'no',
+        ]
+      : ['--port', String(port)];
     const child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+      [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(options.args ?? [])],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     own(child);
@@ -95,7 +118,7 @@ export async function startRedisServer(): Promise<LocalRedis> {
       continue;
     }
     return {
-      url: `redis://127.0.0.1:${port}`,
+      url: `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
       port,
       async stop(kill = false) {
         if (child.exitCode === null && child.signalCode === null) child.kill(kill ? 'SIGKILL' : 'SIGTERM');

@@ -1,9 +1,12 @@
 // Connecting to Redis for the BullMQ backend: a checked URL, a fail-fast first connection (an
-// unreachable Redis is a one-line usage error, not a retry loop), and a watch that turns a Redis
-// that goes away for longer than a grace period into one clear event instead of a silent hang.
+// unreachable Redis, or one that would evict keys when full, is a one-line usage error, not a
+// retry loop or a lost job later), and a watch that turns a Redis that goes away, or stops taking
+// writes, for longer than a grace period into one clear event instead of a silent hang.
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { UsageError } from '../../errors.js';
 import { displayUrl } from './redis-url.js';
+import { keys } from './wire.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -25,6 +28,7 @@ export async function connectRedis(url: string, flag = '--redis'): Promise<Redis
   const swallow = (error: Error) => (cause ??= error);
   client.on('error', swallow);
   let timer: NodeJS.Timeout | undefined;
+  let policy: string | undefined;
   try {
     // A server that accepts connections but never answers (not Redis, or hung) must not hang us.
     const silent = new Promise<never>((_, reject) => {
@@ -36,6 +40,7 @@ export async function connectRedis(url: string, flag = '--redis'): Promise<Redis
     const attempt = (async () => {
       await client.connect();
       await client.ping();
+      policy = await evictionPolicy(client);
     })();
     // Once the deadline has won, the abandoned attempt's rejection is of no interest.
     attempt.catch(() => {});
@@ -47,6 +52,8 @@ export async function connectRedis(url: string, flag = '--redis'): Promise<Redis
     if (/NOAUTH|WRONGPASS/.test(message)) {
       message = /NOAUTH/.test(message) ? 'it asks for a password' : 'it refused the user name or password';
       hint = 'put them in the URL: redis://user:password@host:port (or redis://:password@host:port)';
+    } else if (/certificate|self[- ]signed|unable to verify/i.test(message)) {
+      hint = "trust the certificate authority that signed Redis's certificate: NODE_EXTRA_CA_CERTS=<its .pem file>";
     } else if (/RESP|Protocol error/i.test(message)) {
       message = 'the server there does not speak the Redis protocol';
       hint = 'check the host and port';
@@ -56,10 +63,29 @@ export async function connectRedis(url: string, flag = '--redis'): Promise<Redis
     clearTimeout(timer);
     client.off('error', swallow);
   }
+  if (policy !== undefined && policy !== 'noeviction') {
+    client.disconnect();
+    throw new UsageError(
+      `${flag} ${displayUrl(url)}: Redis evicts keys when it is full (maxmemory-policy ${policy}), which would silently drop queued tasks and their results; set maxmemory-policy noeviction (redis-cli config set maxmemory-policy noeviction, or in redis.conf)`,
+    );
+  }
   client.options.retryStrategy = (times) => Math.min(100 * times, 1_000);
   // Without a listener, a connection error would be thrown as an uncaught 'error' event.
   client.on('error', () => {});
   return client;
+}
+
+/**
+ * Redis's maxmemory-policy, from INFO (allowed where CONFIG is not, as on most managed Redis);
+ * undefined when this user may not ask.
+ */
+async function evictionPolicy(client: Redis): Promise<string | undefined> {
+  try {
+    const info = await client.info('memory');
+    return /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 /** A second connection with the same settings (for blocking reads and subscriptions). */
@@ -69,79 +95,117 @@ export function duplicate(client: Redis): Redis {
   return copy;
 }
 
+/** What is wrong with Redis, in the words of the two moments it is told: while waiting, and when given up on. */
+export interface RedisTrouble {
+  /** "Redis at X is unreachable (...); waiting for it" */
+  waiting(where: string): string;
+  /** "lost the connection to Redis at X (...)", for as long as it lasted. */
+  lost(where: string): string;
+}
+
+const unreachable = (detail: string): RedisTrouble => ({
+  waiting: (where) => `Redis at ${where} is unreachable (${detail}); waiting for it`,
+  lost: (where) => `lost the connection to Redis at ${where} (${detail})`,
+});
+
+/** Redis's own reason for refusing a write, with what to do about it. */
+function writesRefused(reply: string): RedisTrouble {
+  const first = reply.split('\n')[0]!.slice(0, 200);
+  const detail = /^OOM/.test(first)
+    ? `maxmemory reached: ${first}; raise it (redis-cli config set maxmemory <bytes>, 0 for no limit) or free memory`
+    : /^MISCONF/.test(first)
+      ? `it cannot save its snapshot: ${first}`
+      : first;
+  return {
+    waiting: (where) => `Redis at ${where} refuses writes (${detail}); waiting for it`,
+    lost: (where) => `Redis at ${where} refused every write (${detail})`,
+  };
+}
+
+/** Replies that mean Redis takes no writes at all, not just this one. */
+const REFUSES_WRITES = /^(OOM|READONLY|MISCONF)\b/;
+
 /**
  * Watches one connection. `onLost` fires once when Redis has been unreachable (closed, or not
- * answering a PING) for `graceMs`; a Redis that comes back sooner calls `onBack` instead, so a
- * restart of Redis costs nothing but the wait.
+ * answering) or has refused writes (maxmemory reached, a read-only replica, a failed snapshot)
+ * for `graceMs`; a Redis that recovers sooner calls `onBack` instead, so a restart of Redis costs
+ * nothing but the wait. The probe is a write of a short-lived key of its own, once a check: a
+ * Redis that answers PING but refuses every write would otherwise leave jobs that can never finish.
  */
 export class RedisWatch {
-  private downSince: number | undefined;
+  private troubleSince: number | undefined;
+  private trouble: RedisTrouble = unreachable('connection closed');
   private lastError = 'connection closed';
-  private pinging = false;
+  private probing = false;
   private readonly timer: NodeJS.Timeout;
   private fired = false;
+  private readonly probeKey = keys.probe(randomBytes(6).toString('hex'));
 
   constructor(
     private readonly client: Redis,
     private readonly graceMs: number,
-    private readonly onLost: (reason: string) => void,
-    private readonly onDown: (reason: string) => void = () => {},
+    private readonly onLost: (trouble: RedisTrouble) => void,
+    private readonly onDown: (trouble: RedisTrouble) => void = () => {},
     private readonly onBack: () => void = () => {},
   ) {
     client.on('error', (error: Error) => {
       this.lastError = error.message;
     });
-    client.on('close', () => this.down());
+    client.on('close', () => this.down(unreachable(this.lastError)));
     client.on('ready', () => this.up());
     this.timer = setInterval(() => this.check(), Math.min(1_000, graceMs / 4));
     this.timer.unref();
   }
 
-  private down(): void {
-    if (this.downSince === undefined && !this.fired) {
-      this.downSince = Date.now();
-      this.onDown(this.lastError);
+  private down(trouble: RedisTrouble): void {
+    if (this.fired) return;
+    this.trouble = trouble;
+    if (this.troubleSince === undefined) {
+      this.troubleSince = Date.now();
+      this.onDown(trouble);
     }
   }
 
   private up(): void {
-    if (this.downSince !== undefined && !this.fired) {
-      this.downSince = undefined;
+    if (this.troubleSince !== undefined && !this.fired) {
+      this.troubleSince = undefined;
       this.onBack();
     }
   }
 
   private check(): void {
     if (this.fired) return;
-    if (this.downSince !== undefined && Date.now() - this.downSince >= this.graceMs) {
+    if (this.troubleSince !== undefined && Date.now() - this.troubleSince >= this.graceMs) {
       this.fired = true;
       clearInterval(this.timer);
-      this.onLost(this.lastError);
+      this.onLost(this.trouble);
       return;
     }
-    // A partitioned network closes nothing: a PING that stays unanswered counts as down.
-    if (this.client.status !== 'ready' || this.pinging) return;
-    this.pinging = true;
+    // A partitioned network closes nothing: a probe that stays unanswered counts as down.
+    if (this.client.status !== 'ready' || this.probing) return;
+    this.probing = true;
     const overdue = setTimeout(() => {
-      this.lastError = `no answer to PING within ${CONNECT_TIMEOUT_MS / 1000} s`;
-      this.down();
+      this.down(unreachable(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`));
     }, CONNECT_TIMEOUT_MS);
     overdue.unref();
-    this.client.ping().then(
+    this.client.set(this.probeKey, '1', 'PX', 10_000).then(
       () => {
         clearTimeout(overdue);
-        this.pinging = false;
+        this.probing = false;
         this.up();
       },
-      () => {
+      (error: Error) => {
         clearTimeout(overdue);
-        this.pinging = false;
+        this.probing = false;
+        // A refused write is trouble; any other answer (NOPERM on our key) still shows Redis is there.
+        if (REFUSES_WRITES.test(error.message)) this.down(writesRefused(error.message));
+        else this.up();
       },
     );
   }
 
   get isDown(): boolean {
-    return this.downSince !== undefined;
+    return this.troubleSince !== undefined;
   }
 
   stop(): void {

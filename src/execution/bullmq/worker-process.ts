@@ -4,26 +4,33 @@
 // because its threads share one copy of each data set (SharedArrayBuffer, fetched once per hash),
 // a crashed or timed-out thread is terminated and replaced exactly as in a local run, and this
 // process's main thread stays free to renew job locks however long a fit computes.
+// A job is checked before anything runs: its shape (wire.ts), its protocol, its signature when this
+// worker has TRAINPOOL_SECRET, and the modules it names, which must be among this worker's own
+// --model-module files (modules.ts). A job that fails a check is refused: it fails in BullMQ with
+// a one-line reason, which its coordinator reports.
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { PiscinaExecutor } from '../piscina.js';
-import { createRegistry } from '../../models/registry.js';
+import { loadRegistry } from '../../models/registry.js';
+import { toWire } from '../result-check.js';
 import { ReliableExecutor } from '../reliability.js';
 import { failure, type Task, type TaskResult } from '../protocol.js';
-import { DataCache } from './data-store.js';
-import { localModulePath } from './modules.js';
+import { contentSha256, DataCache } from './data-store.js';
+import { WorkerModules } from './modules.js';
+import { secretFromEnv, sign, signatureProblem } from './sign.js';
 import {
   HEARTBEAT_MS,
   HEARTBEAT_TTL_SECONDS,
+  jobDataSchema,
   keys,
+  MAX_STALLED,
   PREFIX,
   PROTOCOL,
   QUEUE,
-  toWire,
   type CancelMessage,
   type JobData,
-  type WireResult,
+  type JobReturn,
   type WorkerAnnouncement,
 } from './wire.js';
 import { connectRedis, duplicate, readyWithin, RedisWatch } from './redis.js';
@@ -43,6 +50,8 @@ export interface WorkerOptions {
   stalledIntervalMs: number;
   /** How long Redis may be unreachable before the worker gives up. */
   graceMs: number;
+  /** The shared secret jobs must be signed with, and results are signed with (default: TRAINPOOL_SECRET). */
+  secret?: string;
   log(line: string): void;
 }
 
@@ -54,18 +63,12 @@ export interface RunningWorker {
   stop(force: boolean): Promise<void>;
 }
 
-/** A job that stalls (its worker died) this many times fails instead of going back again. */
-const MAX_STALLED = 2;
-
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  // Bad modules stop the worker here, with the file and the problem, not later on every job.
+  await loadRegistry(options.modules);
+  const modules = WorkerModules.of(options.modules);
   const redis = await connectRedis(options.url);
-  try {
-    // Bad modules stop the worker here, with the file and the problem, not later on every job.
-    await createRegistry(options.modules);
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
+  const secret = options.secret ?? secretFromEnv();
   const id = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
   const pool = new PiscinaExecutor({
     threads: options.concurrency,
@@ -76,19 +79,39 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   /** Jobs the coordinator cancelled while they ran. */
   const cancelled = new Set<string>();
 
-  const processor = async (
-    job: Job<JobData, WireResult>,
-    _token?: string,
-    signal?: AbortSignal,
-  ): Promise<TaskResult> => {
-    const data = job.data;
+  /** The job as this worker will run it, or an UnrecoverableError: BullMQ fails it at once, with the reason. */
+  const admit = (job: Job): JobData => {
+    const refuse = (reason: string) => {
+      options.log(`worker ${id}: refused job ${job.id}: ${reason}`);
+      return new UnrecoverableError(`worker ${id} refused the job: ${reason}`);
+    };
+    // Signed first: a job without the secret's signature is refused whatever else it says.
+    const raw = (typeof job.data === 'object' && job.data !== null ? job.data : {}) as Partial<JobData>;
+    if (secret !== undefined) {
+      const { signature, ...signed } = raw;
+      const problem = signatureProblem(secret, 'job', job.id ?? '', signed, signature);
+      if (problem) throw refuse(problem);
+    }
+    const parsed = jobDataSchema.safeParse(job.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw refuse(`it is not a trainpool job (${issue.path.join('.') || 'the job'}: ${issue.message})`);
+    }
+    const { signature: _signature, ...data } = parsed.data;
     if (data.protocol !== PROTOCOL)
-      return failure(
-        'threw',
-        new Error(
-          `worker ${id} speaks protocol ${PROTOCOL}, the coordinator ${data.protocol}; run the same version of trainpool on both`,
-        ),
+      throw refuse(
+        `this worker speaks protocol ${PROTOCOL}, the job ${data.protocol}; run the same version of trainpool on both`,
       );
+    return data as JobData;
+  };
+
+  const processor = async (job: Job<JobData, JobReturn>, _token?: string, signal?: AbortSignal): Promise<JobReturn> => {
+    const data = admit(job);
+    const seal = (result: TaskResult, dataSha256?: string): JobReturn => {
+      // As JSON stores it (the probabilities as a plain array): what is signed is what is stored.
+      const signed = { result: toWire(result), ...(dataSha256 === undefined ? {} : { dataSha256 }) };
+      return secret === undefined ? signed : { ...signed, signature: sign(secret, 'result', job.id ?? '', signed) };
+    };
     let task: Task;
     if (data.task.kind === 'ping') task = data.task;
     else {
@@ -96,10 +119,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         task = {
           ...data.task,
           data: await cache.resolve(data.task.data),
-          modules: data.task.modules.map((m) => localModulePath(m, options.modules)),
+          modules: data.task.modules.map((m) => modules.resolve(m)),
         };
       } catch (error) {
-        return failure('threw', error);
+        // Not the model's doing (it never ran): a fault of this worker's setup, not a result to keep.
+        return seal(failure('crashed', error));
       }
     }
     // The coordinator's timeout and retries, kept here by the same mechanism as a local run's.
@@ -112,25 +136,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (signal?.aborted && job.id !== undefined) cancelled.add(job.id);
     // Tries as the report counts them, runs cut short by a worker process that died included.
     const tries = (result.attempts ?? 1) + Math.max(0, job.attemptsStarted - 1);
-    return tries > 1 ? { ...result, attempts: tries } : result;
+    const counted = tries > 1 ? { ...result, attempts: tries } : result;
+    return seal(counted, task.kind === 'train' && task.data.kind === 'shared' ? contentSha256(task.data) : undefined);
   };
 
   const workerConnection = duplicate(redis);
-  // A job's return value is stored as JSON: the probabilities go as a plain array.
-  const worker = new Worker<JobData, WireResult>(
-    QUEUE,
-    async (job, token, signal) => toWire(await processor(job, token, signal)),
-    {
-      connection: workerConnection,
-      prefix: PREFIX,
-      concurrency: options.concurrency,
-      lockDuration: options.lockDurationMs,
-      stalledInterval: options.stalledIntervalMs,
-      maxStalledCount: MAX_STALLED,
-      name: id,
-      autorun: false,
-    },
-  );
+  const worker = new Worker<JobData, JobReturn>(QUEUE, processor, {
+    connection: workerConnection,
+    prefix: PREFIX,
+    concurrency: options.concurrency,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.stalledIntervalMs,
+    maxStalledCount: MAX_STALLED,
+    name: id,
+    autorun: false,
+  });
   // Connection errors arrive here too; the watch below reports them once, not once per retry.
   worker.on('error', () => {});
   worker.on('completed', (job) => {
@@ -189,13 +209,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const watch = new RedisWatch(
     redis,
     options.graceMs,
-    (reason) => {
-      process.stderr.write(
-        `worker: error: lost the connection to Redis at ${where} (${reason}) for ${options.graceMs / 1000} s; stopping\n`,
-      );
+    (trouble) => {
+      process.stderr.write(`worker: error: ${trouble.lost(where)} for ${options.graceMs / 1000} s; stopping\n`);
       void stop(true, 1);
     },
-    (reason) => options.log(`worker ${id}: Redis at ${where} is unreachable (${reason}); waiting for it`),
+    (trouble) => options.log(`worker ${id}: ${trouble.waiting(where)}`),
     () => {
       options.log(`worker ${id}: Redis at ${where} is back`);
       void announce();
@@ -210,7 +228,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     throw error;
   }
   options.log(
-    `worker ${id}: taking tasks from ${where} with ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'}`,
+    `worker ${id}: taking tasks from ${where} with ${options.concurrency} thread${options.concurrency === 1 ? '' : 's'}${secret === undefined ? '' : '; only jobs signed with TRAINPOOL_SECRET'}`,
   );
   return { id, done, stop: (force) => stop(force) };
 }
