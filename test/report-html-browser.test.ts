@@ -104,6 +104,15 @@ describe('report.html in a real browser', () => {
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
-    expect(readdirSync(folder).sort()).toEqual(['models', 'report.html', 'report.json', 'report.md', 'report.png']);
+    // The run's journal and settings stay beside its report (what a resume, or a reader, needs).
+    expect(readdirSync(folder).sort()).toEqual([
+      'journal.ndjson',
+      'models',
+      'report.html',
+      'report.json',
+      'report.md',
+      'report.png',
+      'run.json',
+    ]);
   });
 });

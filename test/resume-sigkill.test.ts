@@ -11,9 +11,10 @@ import { outcome } from './support/cluster.js';
 import { runCli, tempDir, train } from './support/helpers.js';
 import { listResults, readReport, start } from './support/processes.js';
 
-const ARGS = ['--cv', '5', '--threads', '2'];
+const MODELS = ['decision-tree', 'knn', 'logistic-regression', 'naive-bayes', 'random-forest', 'svm'];
+const ARGS = ['--cv', '5', '--threads', '2', '--models', MODELS.join(',')];
 /** 6 models, 5 folds and a final fit each. */
-const TASKS = 36;
+const TASKS = MODELS.length * 6;
 
 type Moment = { kind: 'before-first-result' } | { kind: 'after-results'; results: number } | { kind: 'mid-write' };
 
