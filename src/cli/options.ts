@@ -3,10 +3,9 @@
 // (data-options.ts), and the guard that turns a UsageError into that line (common.ts). Imported
 // only by commands/.
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { projectRoot } from '../paths.js';
+import { defaultResultsDir } from '../paths.js';
 
 export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -52,9 +51,16 @@ export const commaList = (value: string, previous: string[] = []) => [
 
 export const defaultThreads = () => availableParallelism();
 
-/** `--results-dir`, the same default for every command: results/ in the project. */
+/**
+ * `--results-dir`, the same default for every command: results/ of the project the command runs
+ * in (beside the nearest package.json), or of the working directory.
+ */
 export const resultsDirOption = (description: string) =>
-  new Option('--results-dir <dir>', description).default(resolve(projectRoot, 'results'), 'results/');
+  new Option('--results-dir <dir>', description).default(defaultResultsDir(), 'results/ of this project');
+
+/** How help names a command: as `npm run <name> --` when npm runs it, else as the `trainpool` bin. */
+export const commandName = (name: string) =>
+  process.env['npm_lifecycle_event'] === name ? `npm run ${name} --` : `trainpool ${name}`;
 
 export const noColorOption = () =>
   new Option('--no-color', 'plain output even on a terminal (NO_COLOR is honoured too)');
