@@ -1,14 +1,13 @@
 // `npm run predict`: a run's saved model applied to new rows, read exactly as the run read its
 // training data (same CSV rules, same column order and one-hot categories, same scaler).
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readCsv } from '../data/csv.js';
 import { UsageError } from '../errors.js';
 import { gatherRows } from '../ml/matrix.js';
-import { applyScaler, type Scaler } from '../ml/preprocess.js';
-import type { Library, ModelDefinition } from '../ml/estimator.js';
-import { createRegistry, type Registry } from '../models/registry.js';
+import { applyScaler } from '../ml/preprocess.js';
+import { createRegistry } from '../models/registry.js';
 import { resolveRun } from './read.js';
+import { loadEstimator, readSavedModel, savedEntry } from './saved-model.js';
 
 export interface PredictOptions extends Record<string, unknown> {
   run: string;
@@ -17,34 +16,6 @@ export interface PredictOptions extends Record<string, unknown> {
   delimiter?: string;
   modelModule?: string[];
   resultsDir: string;
-}
-
-/** What `models/<id>.json` holds (written by src/task.ts). */
-interface SavedModel {
-  modelId: string;
-  /** Absent in files of trainpool 0.1.0. */
-  library?: Library;
-  scaler: Scaler;
-  estimator: unknown;
-}
-
-/**
- * The definition that can load a saved model: the one of its id, trained by the library the file
- * names. A file that names none comes from trainpool 0.1.0, whose built-in models were the ml.js
- * adapters now registered as `<id>-mljs`.
- */
-function loaderOf(registry: Registry, saved: SavedModel): ModelDefinition {
-  const legacy = saved.library === undefined ? registry.get(`${saved.modelId}-mljs`) : undefined;
-  const definition = legacy ?? registry.get(saved.modelId);
-  if (!definition)
-    throw new UsageError(
-      `model "${saved.modelId}" is not registered; if it came from a --model-module, pass the same module to predict`,
-    );
-  if (saved.library && saved.library.name !== definition.library.name)
-    throw new UsageError(
-      `model "${saved.modelId}" was trained by ${saved.library.name} ${saved.library.version}, but this trainpool's "${saved.modelId}" is ${definition.library.name}; use the trainpool (or --model-module) it was trained with`,
-    );
-  return definition;
 }
 
 const BATCH_ROWS = 8192;
@@ -62,26 +33,16 @@ function write(line: string): Promise<void> {
 }
 
 export async function predict(options: PredictOptions): Promise<number> {
-  const { dir: folder, report } = await resolveRun(options.run, resolve(options.resultsDir));
-  const entry = report.models.find((m) => m.id === options.model);
-  const savedIds = report.models.filter((m) => m.status === 'ok' && m.modelFile).map((m) => m.id);
-  if (!entry || entry.status !== 'ok' || !entry.modelFile) {
-    throw new UsageError(
-      `--model ${options.model}: ${!entry ? 'not in' : entry.status !== 'ok' ? 'failed in' : 'not saved by'} run ${report.runId}; saved models: ${savedIds.join(', ') || 'none'}`,
-    );
-  }
+  const run = await resolveRun(options.run, resolve(options.resultsDir));
+  const { report } = run;
+  const entry = savedEntry(run, options.model, `--model ${options.model}`);
   const encoding = report.dataset.encoding;
   if (!encoding) {
     throw new UsageError(
       `--run ${options.run}: the report does not record how its columns were read (a run from before CSV support); train again`,
     );
   }
-  let savedModel: SavedModel;
-  try {
-    savedModel = JSON.parse(await readFile(join(folder, entry.modelFile), 'utf8')) as SavedModel;
-  } catch (error) {
-    throw new UsageError(`--run ${options.run}: ${entry.modelFile}: unreadable (${(error as Error).message})`);
-  }
+  const savedModel = await readSavedModel(run, entry.modelFile, `--run ${options.run}`);
   const modules = (options.modelModule ?? []).map((p) => resolve(p));
   const [registry, table] = await Promise.all([
     createRegistry(modules),
@@ -91,12 +52,11 @@ export async function predict(options: PredictOptions): Promise<number> {
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     }),
   ]);
-  const definition = loaderOf(registry, savedModel);
   const { dataset } = table;
   if (dataset.cols !== report.dataset.features) {
     throw new Error(`predict: read ${dataset.cols} features where the run trained on ${report.dataset.features}`);
   }
-  const estimator = definition.load(savedModel.estimator);
+  const { estimator } = loadEstimator(registry, savedModel);
   const classes = report.dataset.classes;
   await write(`${csvField(encoding.label)}\n`);
   for (let from = 0; from < dataset.rows; from += BATCH_ROWS) {

@@ -112,6 +112,8 @@ export const reportSchema = z.object({
   nodeVersion: z.string(),
   versions: z.record(z.string(), z.string()),
   durationMs: z.number(),
+  // Checked where it is used (`train --from`), by the config file's schema.
+  settings: z.record(z.string(), z.unknown()).optional(),
   models: z.array(model),
 });
 
@@ -157,6 +159,8 @@ const UPGRADES: Record<number, (report: Json) => Json> = {
       return { ...rest, status: 'not-run', reason: { kind: 'aborted', message: error['message'] } };
     }),
   }),
+  // 2 -> 3: reports gained `settings` (what repeats the run); a version 2 report recorded none.
+  2: (report) => ({ ...report, schemaVersion: 3 }),
 };
 
 /** The oldest version there is an upgrade from. */
