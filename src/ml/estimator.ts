@@ -78,6 +78,12 @@ interface DefinitionBase<P extends JsonObject> {
   cost?(shape: Shape<P>): number;
   /** false: registered (trainable with --models) but not in a plain run's default set. */
   default?: boolean;
+  /**
+   * The module that exports this definition (a file URL or path), for worker threads to import
+   * when the definition is handed to the API in memory; `defineModel(definition, import.meta.url)`
+   * records it.
+   */
+  module?: string;
 }
 
 export interface ModelDefinition<P extends JsonObject = JsonObject> extends DefinitionBase<P> {

@@ -44,7 +44,12 @@ function problemOf(def: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-function checkDefinition(value: unknown, where: string, module: { path: string; sha256: string }): ModelDefinition {
+/** A definition checked and put on the typed contract; one without a library is named by its module. */
+export function checkDefinition(
+  value: unknown,
+  where: string,
+  module: { path: string; sha256: string },
+): ModelDefinition {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`${where} must be a model definition object, not ${describeValue(value)}`);
   }
@@ -59,33 +64,77 @@ function checkDefinition(value: unknown, where: string, module: { path: string; 
   return asMatrixModel({ ...def, library, ...cost } as ModelDefinition | RowModelDefinition);
 }
 
+/** True for what looks like a model definition among a module's named exports. */
+const looksLikeDefinition = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && typeof (value as { create?: unknown }).create === 'function';
+
+/**
+ * The definitions a module exports: its default export, an array of them; or, in a module with
+ * no default export, every named export that is a definition (or an array of them), as a module
+ * of `export const myModel = defineModel(..., import.meta.url)` has.
+ */
+function definitionsOf(module: Record<string, unknown>, where: string): unknown[] {
+  // A .ts file outside a "type": "module" package is compiled to CommonJS: its exports arrive
+  // as the properties of the default export, marked __esModule.
+  const inner = module['default'];
+  const exports =
+    typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule === true
+      ? (inner as Record<string, unknown>)
+      : module;
+  if (exports['default'] !== undefined) {
+    const definitions = exports['default'];
+    if (!Array.isArray(definitions)) {
+      throw new UsageError(
+        `${where}: the default export must be an array of model definitions, not ${describeValue(definitions)}; write \`export default [myModel]\``,
+      );
+    }
+    return definitions;
+  }
+  const found = Object.entries(exports)
+    .filter(([key]) => key !== '__esModule')
+    .flatMap(([, value]) =>
+      Array.isArray(value) ? value.filter(looksLikeDefinition) : looksLikeDefinition(value) ? [value] : [],
+    );
+  // A module exporting a plain definition beside what defineModel(it, import.meta.url) made of it
+  // means the latter.
+  const recorded = found.filter((def) => typeof (def as { module?: unknown }).module === 'string');
+  const named = recorded.length > 0 ? recorded : found;
+  if (named.length === 0)
+    throw new UsageError(
+      `${where}: exports no model definitions; write \`export default [myModel]\` (or export each one built with defineModel)`,
+    );
+  return [...new Set(named)];
+}
+
 /**
  * Imports a user's model module: an ES module (.js, .mjs or .ts) whose default export is an array
- * of model definitions. .ts is compiled on the fly by tsx, loaded only when needed.
+ * of model definitions (or whose named exports are definitions). .ts is compiled on the fly by
+ * tsx, loaded only when needed, wherever the file is.
  */
-export async function loadModelModule(path: string): Promise<ModelDefinition[]> {
-  const where = `--model-module ${path}`;
+export async function loadModelModule(path: string, where = `--model-module ${path}`): Promise<ModelDefinition[]> {
   if (!existsSync(path)) throw new UsageError(`${where}: no such file`);
   if (!statSync(path).isFile()) throw new UsageError(`${where}: not a file`);
   const url = pathToFileURL(resolve(path)).href;
-  let module: { default?: unknown };
+  let module: Record<string, unknown>;
   try {
     if (extname(path) === '.ts' || extname(path) === '.mts') {
       const { tsImport } = await import('tsx/esm/api');
-      module = (await tsImport(url, import.meta.url)) as { default?: unknown };
+      module = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
     } else {
-      module = (await import(url)) as { default?: unknown };
+      module = (await import(url)) as Record<string, unknown>;
     }
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`${where}: failed to load: ${message}`);
-  }
-  const definitions = module.default;
-  if (!Array.isArray(definitions)) {
+    const cjs =
+      error instanceof Error &&
+      /Top-level await is currently not supported with the "cjs" output format/.test(error.message);
     throw new UsageError(
-      `${where}: the default export must be an array of model definitions, not ${describeValue(definitions)}; write \`export default [myModel]\``,
+      cjs
+        ? `${where}: failed to load: top-level await needs an ES module, and a .ts file outside a "type": "module" package is compiled as CommonJS; rename it to .mts, or add a package.json with "type": "module" beside it`
+        : `${where}: failed to load: ${message}`,
     );
   }
+  const definitions = definitionsOf(module, where);
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
   return definitions.map((def, i) => checkDefinition(def, `${where}: default[${i}]`, { path, sha256 }));
 }
@@ -101,7 +150,7 @@ export async function createRegistry(modules: readonly string[]): Promise<Regist
     registry.set(def.id, def);
   };
   for (const def of builtinModels) add(def, 'src/models');
-  const loaded = await Promise.all(modules.map(loadModelModule));
+  const loaded = await Promise.all(modules.map((path) => loadModelModule(path)));
   loaded.forEach((defs, i) => defs.forEach((def) => add(def, `--model-module ${modules[i]}`)));
   return registry;
 }
