@@ -4,4 +4,8 @@
 // A pool thread prints nothing: results, failures included, go back as data.
 import { runTask } from '../src/execution/run-task.js';
 
+// A user's model module imported here that calls train() when imported gets a clear error
+// (src/api/train.ts) rather than starting a run inside the pool.
+(globalThis as Record<symbol, unknown>)[Symbol.for('trainpool.pool-thread')] = true;
+
 export default runTask;

@@ -1,25 +1,16 @@
 // The options that say which data to read and how, shared by train, inspect and predict.
 import { InvalidArgumentError } from 'commander';
-import type { CsvOptions } from '../data/csv.js';
+import { DELIMITER_NAMES } from '../api/settings.js';
 import { collect, type Command, Option } from './options.js';
 
-const NAMED: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t' };
-
 export function delimiter(value: string): string {
-  const d = NAMED[value] ?? value;
+  const d = DELIMITER_NAMES[value] ?? value;
   if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
     throw new InvalidArgumentError(
       `--delimiter must be one character (or comma, semicolon, tab), not a quote or line break; got ${JSON.stringify(value)}.`,
     );
   }
   return d;
-}
-
-export interface DataOptions {
-  dataset?: string[];
-  label?: string;
-  delimiter?: string;
-  missing: 'error' | 'drop';
 }
 
 export const datasetOption = (what: string) =>
@@ -46,12 +37,4 @@ export function addCsvOptions(command: Command): Command {
         .choices(['error', 'drop'])
         .default('error'),
     );
-}
-
-export function csvOptions(options: DataOptions): CsvOptions {
-  return {
-    missing: options.missing,
-    ...(options.label !== undefined ? { label: options.label } : {}),
-    ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
-  };
 }

@@ -1,11 +1,16 @@
-// commands/: one thin entry point per `npm run <command>` (bundled by scripts/build.mjs): each
-// parses its flags (cli/), builds what it needs and calls the folder that does the work (train/,
-// results/, data/, execution/). Nothing else imports from here.
+// commands/: one thin entry point per `trainpool <command>` (bundled by scripts/build.mjs): each
+// parses its flags (cli/), builds what it needs and calls the folder that does the work (api/,
+// train/, results/, data/, execution/). Nothing else imports from here.
+import { resolve } from 'node:path';
+import type { TrainOptions } from '../api/train.js';
+import type { TrainSettings } from '../api/settings.js';
+import { findConfig, loadConfig } from '../cli/config.js';
 import { guard, useColor } from '../cli/common.js';
 import { addCsvOptions, datasetOption } from '../cli/data-options.js';
 import {
   collect,
   Command,
+  commandName,
   commaList,
   defaultThreads,
   fraction,
@@ -16,69 +21,48 @@ import {
   noColorOption,
   resultsDirOption,
 } from '../cli/options.js';
-import { csvOptions, type DataOptions } from '../cli/data-options.js';
 import { redisUrl } from '../execution/bullmq/redis-url.js';
 import { UsageError } from '../errors.js';
-import { createExecutor, type BackendOptions } from '../execution/backends.js';
-import type { Preprocessing } from '../ml/estimator.js';
+import { shown } from '../paths.js';
+import { resolveRun } from '../results/read.js';
 import { catchInterrupts } from '../train/interrupt.js';
 
-interface TrainFlags extends Record<string, unknown>, DataOptions {
-  models?: string[];
-  modelModule?: string[];
-  seed: number;
-  testSize: number;
-  splitFile?: string;
-  cv?: number | true;
-  foldsFile?: string;
-  tune?: boolean;
-  preprocess?: Preprocessing;
-  threads: number;
-  resultsDir: string;
+/** Flags that are settings (api/settings.ts): the same names, camel case. */
+const SETTING_FLAGS = [
+  'dataset',
+  'label',
+  'delimiter',
+  'missing',
+  'models',
+  'modelModule',
+  'seed',
+  'testSize',
+  'splitFile',
+  'cv',
+  'foldsFile',
+  'tune',
+  'preprocess',
+  'threads',
+  'timeout',
+  'maxMemoryMb',
+  'retries',
+  'backend',
+  'redis',
+  'resultsDir',
+] as const;
+
+interface TrainFlags extends Record<string, unknown> {
   json?: boolean;
   quiet?: boolean;
   color: boolean;
-  timeout?: number;
-  maxMemoryMb?: number;
-  retries: number;
-  backend: 'piscina' | 'bullmq';
-  redis?: string;
-}
-
-/** The backend the flags ask for; flags that do not fit it are usage errors. */
-function backendOptions(flags: TrainFlags): BackendOptions {
-  const common = {
-    retries: flags.retries,
-    ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
-  };
-  if (flags.backend === 'piscina') {
-    if (flags.redis !== undefined)
-      throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
-    return {
-      backend: 'piscina',
-      threads: flags.threads,
-      ...(flags.maxMemoryMb === undefined ? {} : { maxMemoryMb: flags.maxMemoryMb }),
-      ...common,
-    };
-  }
-  if (flags.redis === undefined)
-    throw new UsageError(
-      '--backend bullmq needs --redis <url>, the Redis its workers use, e.g. redis://127.0.0.1:6379',
-    );
-  if (flags.maxMemoryMb !== undefined)
-    throw new UsageError(
-      '--max-memory-mb caps the threads of the local pool; with --backend bullmq give it to each `npm run worker`',
-    );
-  return {
-    backend: 'bullmq',
-    url: flags.redis,
-    ...common,
-    ...(flags.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
-  };
+  config?: string;
+  from?: string;
+  resultsDir: string;
 }
 
 function program(): Command {
-  const command = new Command('npm run train --')
+  const name = commandName('train');
+  const command = new Command(name)
     .description(
       'Train every registered classifier in parallel on worker threads, print a leaderboard and write a report to results/<run-id>/ for each data set.',
     )
@@ -170,6 +154,18 @@ function program(): Command {
       new Option('--redis <url>', 'the Redis of --backend bullmq, e.g. redis://127.0.0.1:6379').argParser(redisUrl),
     )
     .addOption(resultsDirOption('where run folders are written'))
+    .addOption(
+      new Option(
+        '--config <file>',
+        'settings from this file instead of trainpool.config.json/.mjs/.ts (found in this folder or above, up to the project); flags override it',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--from <run>',
+        'repeat a run from the settings its report recorded (a run id or its start, latest, a run folder); flags given beside it override them',
+      ).conflicts('config'),
+    )
     .addOption(new Option('--json', 'print report.json to stdout instead of the leaderboard'))
     .addOption(new Option('--quiet', 'print nothing but errors and, with --json, the report'))
     .addOption(noColorOption())
@@ -181,35 +177,86 @@ Exit status: 0 when every model trained, 1 when any model failed, 2 for bad inpu
 written), 130 when stopped by Ctrl-C (SIGINT), 143 by SIGTERM. An interrupted run stops its tasks
 and writes the report of what finished; a second Ctrl-C quits at once.
 
+Settings: every flag is also a key of trainpool.config.json (--test-size is "testSize"), where
+"dataset" may give each CSV file its own options: [{"path": "a.csv", "label": "species"}, "b.csv"].
+
 Examples:
-  npm run train
-  npm run train -- --dataset wine --dataset ./my-data.csv --label species
-  npm run train -- --models svm,random-forest --threads 1
-  npm run train -- --split-file ../shared/reference/iris_split_42.json
-  npm run train -- --cv 5 --tune
-  npm run train -- --model-module ./my-models.mjs --json
-  npm run train -- --timeout 60 --max-memory-mb 512 --retries 1
-  npm run train -- --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,
+  ${name.replace(/ --$/, '')}
+  ${name} --dataset ./my-data.csv --label species
+  ${name} --models svm,random-forest --threads 1
+  ${name} --split-file test/fixtures/iris_split_42.json
+  ${name} --cv 5 --tune
+  ${name} --config ./experiments/wine.config.json --seed 7
+  ${name} --from latest --threads 1
+  ${name} --model-module ./my-models.mjs --json
+  ${name} --timeout 60 --max-memory-mb 512 --retries 1
+  ${name} --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,
     );
+}
+
+/** The settings `--from <run>` repeats, and the data hash the run must still find. */
+async function fromRun(arg: string, resultsDir: string, dataGiven: boolean) {
+  const run = await resolveRun(arg, resultsDir);
+  const recorded = run.report.settings;
+  if (!recorded)
+    throw new UsageError(
+      `--from ${arg}: run ${run.report.runId} recorded no settings (its report is of a version before they were); repeat it with its flags`,
+    );
+  const { dataset, ...rest } = recorded as Record<string, unknown>;
+  if (dataset === null && !dataGiven)
+    throw new UsageError(
+      `--from ${arg}: run ${run.report.runId} trained on data passed in memory, which cannot be read again here; give it with --dataset`,
+    );
+  return {
+    settings: (dataset === null ? rest : recorded) as TrainSettings,
+    // Another data set on purpose (--dataset) is not the run's data changing under it.
+    check: dataGiven ? undefined : { runId: run.report.runId, sha256: run.report.dataset.sha256 },
+  };
 }
 
 export async function main(args: readonly string[]): Promise<number> {
   return guard('train', async () => {
-    const flags = parse<TrainFlags>(program(), args);
+    const cmd = program();
+    const flags = parse<TrainFlags>(cmd, args);
     if (!flags) return 0;
-    // Start the workers before loading the rest: they boot and load the models while this thread
-    // loads its own modules and the data.
-    const executor = await createExecutor(backendOptions(flags));
+    // Only flags typed on the command line override the file's settings, not their defaults.
+    const typed = Object.fromEntries(
+      SETTING_FLAGS.filter((key) => cmd.getOptionValueSource(key) === 'cli').map((key) => [key, flags[key]]),
+    ) as TrainSettings;
+    let base: TrainSettings = {};
+    let source = 'train';
+    let check: { runId: string; sha256: string } | undefined;
+    if (flags.from !== undefined) {
+      const from = await fromRun(flags.from, resolve(flags.resultsDir), typed.dataset !== undefined);
+      base = from.settings;
+      check = from.check;
+      source = `--from ${flags.from}`;
+    } else {
+      const file = flags.config !== undefined ? resolve(flags.config) : findConfig();
+      if (file !== undefined) {
+        base = await loadConfig(file);
+        source = shown(file);
+      }
+    }
+    // A split file and a test size replace each other.
+    if (typed.splitFile !== undefined) delete base.testSize;
+    if (typed.testSize !== undefined) delete base.splitFile;
+    const options: TrainOptions = { resultsDir: flags.resultsDir, ...base, ...typed };
     const interrupt = catchInterrupts();
     try {
-      const { train } = await import('../train/train.js');
-      return await train(
-        { ...flags, csv: csvOptions(flags), color: useColor(process.stdout, flags.color) },
-        executor,
-        interrupt.signal,
-      );
+      const { runTrain } = await import('../api/train.js');
+      const outcome = await runTrain(options, {
+        output: {
+          json: flags.json === true,
+          quiet: flags.quiet === true,
+          color: useColor(process.stdout, flags.color),
+        },
+        signal: interrupt.signal,
+        source,
+        ...(check ? { from: check } : {}),
+      });
+      return outcome.exitStatus;
     } finally {
-      await executor.close();
       interrupt.dispose();
     }
   });

@@ -3,39 +3,59 @@
 // report row; build-report.ts assembles a report; progress.ts shows the run as it goes;
 // draw-charts.ts draws report.html's charts in idle time; interrupt.ts handles Ctrl-C. May import
 // every folder but commands/ and cli/.
-import { resolve } from 'node:path';
-import type { CsvOptions } from '../data/csv.js';
-import { type LoadedDataset, loadDatasets, resolveDatasetSpec } from '../data/load.js';
+import type { LoadedDataset } from '../data/load.js';
 import { UsageError } from '../errors.js';
 import type { Executor } from '../execution/executor.js';
 import { Scheduler } from '../execution/scheduler.js';
 import { type Colors, colors, formatSummary } from '../format/console.js';
 import { formatMarkdown } from '../format/markdown.js';
 import type { ModelDefinition, Preprocessing } from '../ml/estimator.js';
-import { createRegistry, selectModels } from '../models/registry.js';
 import { packageVersion, shown } from '../paths.js';
-import type { Report } from '../results/report.js';
-import { RunFolder } from '../results/write.js';
+import type { Report, RunSettings } from '../results/report.js';
+import { newRunId, RunFolder } from '../results/write.js';
 import { buildReport } from './build-report.js';
 import { ReportCharts } from './draw-charts.js';
 import { evaluateModel, plannedWork } from './evaluate-model.js';
 import { Interrupted, interruptExitStatus, wasCutShort } from './interrupt.js';
 import { planFolds, planSplit, type RunPlan, type SplitOptions } from './plan.js';
-import { progressMode, RunTracker, startDisplay, type Display } from './progress.js';
+import { progressMode, RunTracker, startDisplay, type Display, type RunEvent } from './progress.js';
 
+/** What a run trains, resolved by its caller (src/api/): loaded data sets and chosen models. */
 export interface TrainOptions extends SplitOptions {
-  dataset?: string[];
-  csv: CsvOptions;
-  models?: string[];
-  modelModule?: string[];
+  datasets: readonly LoadedDataset[];
+  /** Each data set's resolved settings, recorded in its report (same order as `datasets`). */
+  settings?: readonly RunSettings[];
+  models: readonly ModelDefinition[];
+  /** Absolute paths of the modules the workers load the models from. */
+  modules: readonly string[];
   preprocess?: Preprocessing;
-  resultsDir: string;
+  /** Where run folders go; without one nothing is written and the reports are only returned. */
+  resultsDir?: string;
   /** The backend's name, for the report's versions (its npm package). */
   backend: 'piscina' | 'bullmq';
-  json?: boolean;
-  quiet?: boolean;
-  /** Colour in what it prints (the caller decides: a terminal, no NO_COLOR, no --no-color). */
-  color: boolean;
+  /** The console output of `trainpool train`; without it the run prints nothing. */
+  output?: {
+    json?: boolean;
+    quiet?: boolean;
+    /** Colour in what it prints (the caller decides: a terminal, no NO_COLOR, no --no-color). */
+    color: boolean;
+  };
+  /** Hears what the console display shows, as data. */
+  onEvent?: (event: TrainEvent) => void;
+}
+
+/** A run's progress as data: the scheduler's and models' events, and every line the display prints. */
+export type TrainEvent =
+  | (RunEvent & { tracker: RunTracker })
+  | { kind: 'run-start'; runId: string; dataset: string; folder?: string }
+  | { kind: 'warning'; message: string }
+  | { kind: 'stopping'; message: string }
+  | { kind: 'run-done'; report: Report; folder?: string };
+
+export interface TrainOutcome {
+  runs: { report: Report; folder?: string }[];
+  /** What `trainpool train` exits with: 0, 1 when a model failed, 130/143 when interrupted. */
+  exitStatus: number;
 }
 
 /** A data set ready to train on: loaded, validated, split, with its run folder claimed. */
@@ -43,6 +63,8 @@ interface DatasetRun {
   loaded: LoadedDataset;
   plan: RunPlan;
   folder?: RunFolder;
+  /** The run id when no folder is written. */
+  runId?: string;
 }
 
 async function planDataset(
@@ -85,12 +107,17 @@ interface RunContext {
   signal: AbortSignal | undefined;
 }
 
-/** Trains every model on one data set and lands its run folder. */
-async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report: Report; folder: string }> {
+/** Trains every model on one data set and lands its run folder, when there is one. */
+async function trainDataset(
+  run: DatasetRun,
+  index: number,
+  ctx: RunContext,
+): Promise<{ report: Report; folder?: string }> {
   const { loaded, plan } = run;
+  const settings = ctx.options.settings?.[index];
   // Charts are drawn in idle CPU while the models train; with several data sets, each page is
-  // drawn once its own models are done.
-  const charts = new ReportCharts(ctx.several ? undefined : ctx.tracker);
+  // drawn once its own models are done. A run that writes no folder draws none.
+  const charts = run.folder ? new ReportCharts(ctx.several ? undefined : ctx.tracker) : undefined;
   const done = await Promise.all(
     plan.models.map(async (def) => {
       const result = await evaluateModel(plan, def, ctx.scheduler);
@@ -102,49 +129,50 @@ async function trainDataset(run: DatasetRun, ctx: RunContext): Promise<{ report:
   const interrupted = ctx.signal?.aborted === true && done.some(({ report }) => wasCutShort(report));
   const files: Record<string, string> = {};
   const rows = done.map(({ report, model }) => {
-    if (model === undefined || report.status !== 'ok') return report;
+    // Without a run folder there is no file to name: the report is only returned.
+    if (model === undefined || report.status !== 'ok' || !run.folder) return report;
     const modelFile = `models/${report.id}.json`;
     files[modelFile] = model;
     return { ...report, modelFile };
   });
   const report = buildReport({
-    runId: run.folder!.runId,
+    runId: run.folder?.runId ?? run.runId!,
     createdAt: ctx.createdAt,
     interrupted,
     loaded,
     split: plan.split,
     folds: plan.folds,
-    options: { ...ctx.options, missing: ctx.options.csv.missing },
+    options: { ...ctx.options, missing: typeof settings?.dataset === 'object' ? settings.dataset?.missing : undefined },
+    ...(settings ? { settings } : {}),
     models: plan.models,
     rows,
     threads: ctx.threads,
     versions: { trainpool: packageVersion(), [ctx.options.backend]: packageVersion(ctx.options.backend) },
     durationMs: performance.now() - ctx.started,
   });
+  if (!run.folder || !charts) return { report };
   files['report.json'] = `${JSON.stringify(report, null, 2)}\n`;
   files['report.md'] = formatMarkdown(report);
   files['report.html'] = await charts.html(report, (message) => ctx.display.warn(`train: warning: ${message}`));
-  return { report, folder: await run.folder!.land(files) };
+  return { report, folder: await run.folder.land(files) };
 }
 
 /**
- * Runs the training the options ask for on the given executor and writes a report per data set.
- * Every data set is loaded and checked before any training starts, so bad input writes nothing.
- * When `signal` aborts, no new task starts, running ones are stopped, and each report, marked
- * interrupted, holds what finished.
+ * Runs the training the options ask for on the given executor and writes a report per data set
+ * (when there is a results folder). Every data set is checked and split before any training
+ * starts, so bad input writes nothing. When `signal` aborts, no new task starts, running ones are
+ * stopped, and each report, marked interrupted, holds what finished.
  */
-export async function train(options: TrainOptions, executor: Executor, signal?: AbortSignal): Promise<number> {
+export async function train(options: TrainOptions, executor: Executor, signal?: AbortSignal): Promise<TrainOutcome> {
   const started = performance.now();
   const createdAt = new Date();
-  const modules = (options.modelModule ?? []).map((p) => resolve(p));
-  const registry = await createRegistry(modules);
-  const models = selectModels(registry, options.models);
-  const specs = (options.dataset ?? ['iris']).map(resolveDatasetSpec);
-  const loaded = await loadDatasets(specs, options.csv);
-  const runs = await Promise.all(loaded.map((l) => planDataset(options, l, models, modules)));
+  const models = [...options.models];
+  const modules = [...options.modules];
+  const runs = await Promise.all(options.datasets.map((l) => planDataset(options, l, models, modules)));
 
-  const c: Colors = colors(options.color);
-  const stream = options.json ? process.stderr : process.stdout;
+  const output = options.output;
+  const c: Colors = colors(output?.color === true);
+  const stream = output?.json ? process.stderr : process.stdout;
   const work = runs.flatMap((r) => models.map((def) => plannedWork(r.plan, def)));
   const tracker = new RunTracker(
     work.reduce((n, w) => n + w.tasks, 0),
@@ -154,14 +182,25 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
   // One scheduler in front of the one pool: every data set's tasks share the threads.
   const scheduler = new Scheduler(executor, signal);
   tracker.observe(scheduler);
-  const display = startDisplay(tracker, progressMode(stream, options.quiet === true), stream, c);
+  const emit = options.onEvent ?? (() => {});
+  tracker.on((event, t) => emit({ ...event, tracker: t }));
+  const screen = output
+    ? startDisplay(tracker, progressMode(stream, output.quiet === true), stream, c)
+    : { info: () => {}, warn: () => {}, stop: () => {} };
+  const display: Display = {
+    info: screen.info,
+    warn: (line) => {
+      emit({ kind: 'warning', message: line.replace(/^train: warning: /, '') });
+      screen.warn(line);
+    },
+    stop: screen.stop,
+  };
   const notice = () => {
     const reason: unknown = signal?.reason;
     const name = reason instanceof Interrupted ? (reason.signal === 'SIGINT' ? 'Ctrl-C' : reason.signal) : 'stopped';
-    if (!options.quiet)
-      display.warn(
-        `train: ${name}: stopping; writing the report of what finished (press Ctrl-C again to quit at once)`,
-      );
+    emit({ kind: 'stopping', message: `${name}: stopping; the reports hold what finished` });
+    if (output && !output.quiet)
+      screen.warn(`train: ${name}: stopping; writing the report of what finished (press Ctrl-C again to quit at once)`);
   };
   signal?.addEventListener('abort', notice, { once: true });
   const ctx: RunContext = {
@@ -175,24 +214,34 @@ export async function train(options: TrainOptions, executor: Executor, signal?: 
     several: runs.length > 1,
     signal,
   };
-  let results: { report: Report; folder: string }[];
+  let results: { report: Report; folder?: string }[];
   try {
     // Every run id is claimed, and shown, before the first task: the folder is the run's own.
     for (const run of runs) {
-      run.folder = await RunFolder.claim(options.resultsDir, run.plan.dataset.name, createdAt);
-      display.info(c.dim(`run ${run.folder.runId}: ${run.plan.dataset.name}`));
+      const name = run.plan.dataset.name;
+      if (options.resultsDir !== undefined) run.folder = await RunFolder.claim(options.resultsDir, name, createdAt);
+      else run.runId = newRunId(name, createdAt);
+      const runId = run.folder?.runId ?? run.runId!;
+      emit({ kind: 'run-start', runId, dataset: name, ...(run.folder ? { folder: run.folder.target } : {}) });
+      display.info(c.dim(`run ${runId}: ${name}`));
     }
-    results = await Promise.all(runs.map((run) => trainDataset(run, ctx)));
+    results = await Promise.all(runs.map((run, i) => trainDataset(run, i, ctx)));
   } finally {
     display.stop();
     signal?.removeEventListener('abort', notice);
   }
-  if (!options.json && !options.quiet)
-    for (const { report, folder } of results) process.stdout.write(`\n${formatSummary(report, shown(folder), c)}\n`);
-  if (options.json) {
+  for (const { report, folder } of results) emit({ kind: 'run-done', report, ...(folder ? { folder } : {}) });
+  if (output && !output.json && !output.quiet)
+    for (const { report, folder } of results)
+      process.stdout.write(`\n${formatSummary(report, folder === undefined ? undefined : shown(folder), c)}\n`);
+  if (output?.json) {
     const reports = results.map((r) => r.report);
     process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   }
-  if (results.some((r) => r.report.status === 'interrupted')) return interruptExitStatus(signal!.reason);
-  return results.some((r) => r.report.models.some((m) => m.status === 'failed')) ? 1 : 0;
+  const exitStatus = results.some((r) => r.report.status === 'interrupted')
+    ? interruptExitStatus(signal!.reason)
+    : results.some((r) => r.report.models.some((m) => m.status === 'failed'))
+      ? 1
+      : 0;
+  return { runs: results, exitStatus };
 }

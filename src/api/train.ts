@@ -1,0 +1,189 @@
+// `train(options)`: the run `trainpool train` does, called from code. The command parses its flags
+// and config file into these same options and calls `runTrain` here, adding only the console
+// output, Ctrl-C and the exit status; everything else (checking options, choosing models,
+// loading data, building the executor, the run itself in train/train.ts) is this one path.
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { BackendOptions } from '../execution/backends.js';
+import type { Executor } from '../execution/executor.js';
+import type { Report, RunSettings } from '../results/report.js';
+import type { TrainOutcome, TrainOptions as RunOptions } from '../train/train.js';
+import { loadSources, type DataSource, type LoadedData, type Source } from './data.js';
+import { chooseModels, type AnyDefinition } from './models.js';
+import { progressSink, type ProgressListener } from './progress.js';
+import { checkSettings, naming, resolveSettings, type Resolved, type TrainSettings } from './settings.js';
+
+export interface TrainOptions extends Omit<TrainSettings, 'dataset' | 'models'> {
+  /**
+   * What to train on: `iris` (the default), a name in datasets/, a CSV path (relative to the
+   * working directory) or URL, `{ path, label?, delimiter?, missing? }`, data in memory
+   * (`{ features, labels }`) or what `loadDataset` returned; or a list of them (one report each).
+   */
+  dataset?: DataSource | LoadedData | readonly (DataSource | LoadedData)[];
+  /** Model ids, or definitions made with `defineModel(definition, import.meta.url)`. */
+  models?: readonly (string | AnyDefinition)[];
+  /** Aborting stops the run: no new task starts, running ones are stopped, the reports hold what finished. */
+  signal?: AbortSignal;
+  /** Hears the run's progress: the events the console display shows. */
+  onProgress?: ProgressListener;
+}
+
+/** What `trainpool train` adds to a run: console output, its own interrupt, an executor of its own. */
+export interface RunHow {
+  output?: RunOptions['output'];
+  signal?: AbortSignal;
+  /** An executor to run on instead of one built from the options (the caller closes it). */
+  executor?: Executor;
+  /** `--from`: the data must still be the run's. */
+  from?: { runId: string; sha256: string };
+  /** How messages name the options: `train()` or a config file's name. */
+  source?: string;
+}
+
+const POOL_THREAD = Symbol.for('trainpool.pool-thread');
+
+const isMemory = (value: unknown) => typeof value === 'object' && value !== null && 'features' in value;
+
+/** The backend the options ask for; options that do not fit it are usage errors. */
+function backendOptions(r: Resolved, log: ((line: string) => void) | undefined): BackendOptions {
+  const common = { retries: r.retries, ...(r.timeout === undefined ? {} : { timeoutMs: r.timeout * 1000 }) };
+  if (r.backend === 'piscina') {
+    if (r.redis !== undefined)
+      throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
+    return {
+      backend: 'piscina',
+      threads: r.threads,
+      ...(r.maxMemoryMb === undefined ? {} : { maxMemoryMb: r.maxMemoryMb }),
+      ...common,
+    };
+  }
+  if (r.redis === undefined)
+    throw new UsageError(
+      '--backend bullmq needs --redis <url>, the Redis its workers use, e.g. redis://127.0.0.1:6379',
+    );
+  if (r.maxMemoryMb !== undefined)
+    throw new UsageError(
+      '--max-memory-mb caps the threads of the local pool; with --backend bullmq give it to each `npm run worker`',
+    );
+  return { backend: 'bullmq', url: r.redis, ...common, ...(log ? { log } : {}) };
+}
+
+/** What repeats a data set's run: the resolved options, paths absolute. */
+function settingsFor(r: Resolved, source: Source, models: string[], modules: string[]): RunSettings {
+  const k = r.foldsFile ? 0 : r.cv === true ? 5 : (r.cv ?? (r.tune ? 5 : 0));
+  return {
+    dataset: source.setting,
+    models,
+    modelModule: modules,
+    ...(Object.keys(r.params).length > 0 ? { params: r.params } : {}),
+    ...(Object.keys(r.grid).length > 0 ? { grid: r.grid } : {}),
+    seed: r.seed,
+    ...(r.splitFile !== undefined ? { splitFile: resolve(r.splitFile) } : { testSize: r.testSize }),
+    ...(k > 0 ? { cv: k } : {}),
+    ...(r.foldsFile !== undefined ? { foldsFile: resolve(r.foldsFile) } : {}),
+    tune: r.tune,
+    ...(r.preprocess !== undefined ? { preprocess: r.preprocess } : {}),
+    threads: r.threads,
+    ...(r.timeout !== undefined ? { timeout: r.timeout } : {}),
+    ...(r.maxMemoryMb !== undefined ? { maxMemoryMb: r.maxMemoryMb } : {}),
+    retries: r.retries,
+    backend: r.backend,
+  };
+}
+
+/** The run behind both `train()` and `trainpool train`. */
+export async function runTrain(options: TrainOptions, how: RunHow = {}): Promise<TrainOutcome> {
+  if ((globalThis as Record<symbol, unknown>)[POOL_THREAD] === true)
+    throw new UsageError(
+      'train() was called inside a pool thread: a module that defines a model also calls train() when it is imported; call train() from another module',
+    );
+  const { dataset, models, signal, onProgress, ...json } = options;
+  const source = how.source ?? 'train()';
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new UsageError(`${source}: "signal" must be an AbortSignal (new AbortController().signal)`);
+  if (onProgress !== undefined && typeof onProgress !== 'function' && typeof onProgress?.emit !== 'function')
+    throw new UsageError(`${source}: "onProgress" must be a function (event) => void, or an EventEmitter`);
+  const sources = dataset === undefined ? undefined : Array.isArray(dataset) ? [...dataset] : [dataset];
+  // Data and definitions in memory are not JSON: the schema checks what stands in their place.
+  const checked = checkSettings(
+    {
+      ...json,
+      ...(sources ? { dataset: sources.map((s) => (isMemory(s) ? '(in memory)' : s)) } : {}),
+      ...(models ? { models: models.map((m) => (typeof m === 'string' ? m : String(m?.id))) } : {}),
+    },
+    source,
+  );
+  const r = resolveSettings(checked);
+  const backend = backendOptions(r, how.output?.quiet ? undefined : (line) => process.stderr.write(`${line}\n`));
+  // Start the workers first: they boot and load the models while this thread loads the data.
+  const { createExecutor } = await import('../execution/backends.js');
+  const executor = how.executor ?? (await createExecutor(backend));
+  try {
+    const chosen = await naming(source, () =>
+      chooseModels({ ...(models ? { models } : {}), modelModule: r.modelModule, params: r.params, grid: r.grid }),
+    );
+    const loaded = await naming(source, () =>
+      loadSources(
+        sources ? r.dataset.map((d, i) => (isMemory(sources[i]) ? (sources[i] as LoadedData) : d)) : r.dataset,
+        {
+          missing: r.missing,
+          ...(r.label !== undefined ? { label: r.label } : {}),
+          ...(r.delimiter !== undefined ? { delimiter: r.delimiter } : {}),
+        },
+      ),
+    );
+    if (how.from && loaded[0] && loaded[0].loaded.dataset.sha256 !== how.from.sha256) {
+      const now = loaded[0].loaded;
+      throw new UsageError(
+        `--from ${how.from.runId}: the data is no longer the run's: ${now.spec.file ?? now.dataset.name} has sha256 ${now.dataset.sha256.slice(0, 12)}…, the run's was ${how.from.sha256.slice(0, 12)}…; restore the data, or train without --from`,
+      );
+    }
+    const ids = chosen.models.map((d) => d.id);
+    const sink = progressSink(
+      onProgress,
+      loaded.map((s) => s.loaded.dataset),
+    );
+    const { train } = await import('../train/train.js');
+    const outcome = await train(
+      {
+        datasets: loaded.map((s) => s.loaded),
+        settings: loaded.map((s) => settingsFor(r, s, ids, chosen.modules)),
+        models: chosen.models,
+        modules: chosen.modules,
+        seed: r.seed,
+        testSize: r.testSize,
+        ...(r.splitFile !== undefined ? { splitFile: r.splitFile } : {}),
+        ...(r.cv !== undefined ? { cv: r.cv } : {}),
+        ...(r.foldsFile !== undefined ? { foldsFile: r.foldsFile } : {}),
+        tune: r.tune,
+        ...(r.preprocess !== undefined ? { preprocess: r.preprocess } : {}),
+        ...(r.resultsDir !== undefined ? { resultsDir: resolve(r.resultsDir) } : {}),
+        backend: r.backend,
+        ...(how.output ? { output: how.output } : {}),
+        ...(sink.onEvent ? { onEvent: sink.onEvent } : {}),
+      },
+      executor,
+      how.signal ?? signal,
+    );
+    sink.rethrow();
+    return outcome;
+  } finally {
+    if (!how.executor) await executor.close();
+  }
+}
+
+/**
+ * Trains every chosen model on the data set(s) through the worker pool and returns the report:
+ * one for a data set, a list for a list. Results are written only when `resultsDir` is given.
+ * Bad options or data throw a UsageError whose message is one line naming the problem; a model
+ * that fails is a row of the report, not an exception.
+ */
+export async function train(
+  options: TrainOptions & { dataset: readonly (DataSource | LoadedData)[] },
+): Promise<Report[]>;
+export async function train(options?: TrainOptions): Promise<Report>;
+export async function train(options: TrainOptions = {}): Promise<Report | Report[]> {
+  const { runs } = await runTrain(options);
+  const reports = runs.map((r) => r.report);
+  return Array.isArray(options.dataset) ? reports : reports[0]!;
+}
