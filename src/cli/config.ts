@@ -5,9 +5,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { checkSettings, type DatasetFile, type TrainSettings } from '../api/settings.js';
 import { describeValue, UsageError } from '../errors.js';
+import { importUserModule } from '../models/registry.js';
 import { shown } from '../paths.js';
 
 export const CONFIG_FILES = ['trainpool.config.json', 'trainpool.config.mjs', 'trainpool.config.ts'];
@@ -61,21 +61,7 @@ async function readValue(path: string, name: string): Promise<unknown> {
   }
   if (!['.mjs', '.js', '.ts', '.mts'].includes(ext))
     throw new UsageError(`${name}: a config file is .json, .mjs or .ts`);
-  let module: Record<string, unknown>;
-  try {
-    const url = pathToFileURL(path).href;
-    if (ext === '.ts' || ext === '.mts') {
-      const { tsImport } = await import('tsx/esm/api');
-      module = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-    } else module = (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    throw new UsageError(
-      `${name}: failed to load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-    );
-  }
-  // A .ts file compiled to CommonJS (outside a "type": "module" package) has its exports one level down.
-  const inner = module['default'] as Record<string, unknown> | undefined;
-  const value = inner && typeof inner === 'object' && inner['__esModule'] === true ? inner['default'] : inner;
+  const value = (await importUserModule(path, name))['default'];
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new UsageError(
       `${name}: the default export must be the settings object, not ${describeValue(value)}; write \`export default { ... }\``,

@@ -73,14 +73,7 @@ const looksLikeDefinition = (value: unknown): boolean =>
  * no default export, every named export that is a definition (or an array of them), as a module
  * of `export const myModel = defineModel(..., import.meta.url)` has.
  */
-function definitionsOf(module: Record<string, unknown>, where: string): unknown[] {
-  // A .ts file outside a "type": "module" package is compiled to CommonJS: its exports arrive
-  // as the properties of the default export, marked __esModule.
-  const inner = module['default'];
-  const exports =
-    typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule === true
-      ? (inner as Record<string, unknown>)
-      : module;
+function definitionsOf(exports: Record<string, unknown>, where: string): unknown[] {
   if (exports['default'] !== undefined) {
     const definitions = exports['default'];
     if (!Array.isArray(definitions)) {
@@ -107,11 +100,12 @@ function definitionsOf(module: Record<string, unknown>, where: string): unknown[
 }
 
 /**
- * Imports a user's model module: an ES module (.js, .mjs or .ts) whose default export is an array
- * of model definitions (or whose named exports are definitions). .ts is compiled on the fly by
- * tsx, loaded only when needed, wherever the file is.
+ * Imports a user's ES module (.js, .mjs or .ts, wherever it is) and returns its exports. .ts is
+ * compiled on the fly by tsx, loaded only when needed; outside a "type": "module" package tsx
+ * compiles it to CommonJS, whose exports arrive as the properties of the default export (marked
+ * __esModule): they are taken from there. A module that fails to load is a UsageError saying why.
  */
-export async function loadModelModule(path: string, where = `--model-module ${path}`): Promise<ModelDefinition[]> {
+export async function importUserModule(path: string, where: string): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new UsageError(`${where}: no such file`);
   if (!statSync(path).isFile()) throw new UsageError(`${where}: not a file`);
   const url = pathToFileURL(resolve(path)).href;
@@ -134,6 +128,18 @@ export async function loadModelModule(path: string, where = `--model-module ${pa
         : `${where}: failed to load: ${message}`,
     );
   }
+  const inner = module['default'];
+  return typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule === true
+    ? (inner as Record<string, unknown>)
+    : module;
+}
+
+/**
+ * Imports a user's model module: an ES module (.js, .mjs or .ts) whose default export is an array
+ * of model definitions (or whose named exports are definitions).
+ */
+export async function loadModelModule(path: string, where = `--model-module ${path}`): Promise<ModelDefinition[]> {
+  const module = await importUserModule(path, where);
   const definitions = definitionsOf(module, where);
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
   return definitions.map((def, i) => checkDefinition(def, `${where}: default[${i}]`, { path, sha256 }));
