@@ -16,6 +16,8 @@ export type ProgressEvent =
   /** A model finished on a data set: its report row, as the console prints its line. */
   | { type: 'model-done'; dataset: string; model: ModelReport; progress: Progress }
   | { type: 'warning'; message: string }
+  /** What the backend has to say: with `backend: "bullmq"`, the workers it sees, Redis lost and back. */
+  | { type: 'note'; message: string }
   /** The signal aborted: no task starts any more, and the reports will hold what finished. */
   | { type: 'stopping'; message: string }
   | { type: 'run-done'; report: Report; folder?: string };
@@ -27,13 +29,17 @@ export type ProgressListener = ((event: ProgressEvent) => void) | { emit(type: s
  * A TrainEvent listener that tells `listener`. An exception thrown by the listener must not break
  * the run from inside the scheduler: the first one is kept and thrown once the run is over.
  */
-export function progressSink(
-  listener: ProgressListener | undefined,
-  datasets: readonly { name: string; sha256: string }[],
-): { onEvent?: (event: TrainEvent) => void; rethrow(): void } {
-  if (listener === undefined) return { rethrow: () => {} };
+export function progressSink(listener: ProgressListener | undefined): {
+  /** The data sets, once loaded: events of tasks name theirs. */
+  datasets(list: readonly { name: string; sha256: string }[]): void;
+  onEvent?: (event: TrainEvent) => void;
+  note?: (message: string) => void;
+  rethrow(): void;
+} {
+  if (listener === undefined) return { datasets: () => {}, rethrow: () => {} };
   const tell = typeof listener === 'function' ? listener : (e: ProgressEvent) => void listener.emit(e.type, e);
-  const byHash = new Map(datasets.map((d) => [d.sha256, d.name]));
+  let datasets: readonly { name: string; sha256: string }[] = [];
+  let byHash = new Map<string, string>();
   let failure: { error: unknown } | undefined;
   const send = (event: ProgressEvent) => {
     try {
@@ -43,6 +49,11 @@ export function progressSink(
     }
   };
   return {
+    datasets: (list) => {
+      datasets = list;
+      byHash = new Map(list.map((d) => [d.sha256, d.name]));
+    },
+    note: (message) => send({ type: 'note', message }),
     onEvent: (event) => {
       if (event.kind === 'task-start' || event.kind === 'task-done') {
         if (event.task.kind !== 'train') return;

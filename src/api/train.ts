@@ -114,7 +114,14 @@ export async function runTrain(options: TrainOptions, how: RunHow = {}): Promise
     source,
   );
   const r = resolveSettings(checked);
-  const backend = backendOptions(r, how.output?.quiet ? undefined : (line) => process.stderr.write(`${line}\n`));
+  const sink = progressSink(onProgress);
+  // The backend's notes: on stderr for the command, as events for code.
+  const log = how.output
+    ? how.output.quiet
+      ? undefined
+      : (line: string) => void process.stderr.write(`${line}\n`)
+    : sink.note;
+  const backend = backendOptions(r, log);
   // Start the workers first: they boot and load the models while this thread loads the data.
   const { createExecutor } = await import('../execution/backends.js');
   const executor = how.executor ?? (await createExecutor(backend));
@@ -139,10 +146,7 @@ export async function runTrain(options: TrainOptions, how: RunHow = {}): Promise
       );
     }
     const ids = chosen.models.map((d) => d.id);
-    const sink = progressSink(
-      onProgress,
-      loaded.map((s) => s.loaded.dataset),
-    );
+    sink.datasets(loaded.map((s) => s.loaded.dataset));
     const { train } = await import('../train/train.js');
     const outcome = await train(
       {
