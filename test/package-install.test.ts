@@ -10,7 +10,7 @@
 // project's own lockfile; the install then takes every tarball from the cache.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root, tempDir } from './support/helpers.js';
@@ -155,70 +155,78 @@ describe('the package, installed into another project', () => {
       ).toBe(false);
 
       const project = freshProject(tarball);
-      const installed = await run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund'], project);
-      expect(installed.code, installed.stderr).toBe(0);
+      // ~100 MB of node_modules: not left behind.
+      try {
+        const installed = await run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund'], project);
+        expect(installed.code, installed.stderr).toBe(0);
 
-      // The API, on data in memory.
-      writeFileSync(join(project, 'app.mjs'), APP_MJS);
-      const app = await run(process.execPath, ['app.mjs'], project);
-      expect(app.stderr).toBe('');
-      expect(JSON.parse(app.stdout)).toMatchObject({
-        schemaVersion: 3,
-        dataset: 'clusters',
-        classes: ['high', 'low', 'mid'],
-        models: [
-          ['knn', 'ok', expect.any(Number)],
-          ['naive-bayes', 'ok', expect.any(Number)],
-        ],
-      });
-      // No run folder: nothing was asked to be written.
-      expect(existsSync(join(project, 'results'))).toBe(false);
+        // The API, on data in memory.
+        writeFileSync(join(project, 'app.mjs'), APP_MJS);
+        const app = await run(process.execPath, ['app.mjs'], project);
+        expect(app.stderr).toBe('');
+        expect(JSON.parse(app.stdout)).toMatchObject({
+          schemaVersion: 3,
+          dataset: 'clusters',
+          classes: ['high', 'low', 'mid'],
+          models: [
+            ['knn', 'ok', expect.any(Number)],
+            ['naive-bayes', 'ok', expect.any(Number)],
+          ],
+        });
+        // No run folder: nothing was asked to be written.
+        expect(existsSync(join(project, 'results'))).toBe(false);
 
-      // Its types.
-      writeFileSync(join(project, 'tsconfig.json'), TSCONFIG);
-      writeFileSync(join(project, 'app.ts'), APP_TS);
-      const typed = await run(
-        process.execPath,
-        [join(project, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'],
-        project,
-      );
-      expect(typed.stdout + typed.stderr).toBe('');
-      expect(typed.code).toBe(0);
-      // ...which do catch a mistake.
-      writeFileSync(
-        join(project, 'wrong.ts'),
-        "import { train } from 'trainpool';\nexport const id: number = (await train()).runId;\nexport const bad = await train({ seed: '7' });\n",
-      );
-      const wrong = await run(
-        process.execPath,
-        [join(project, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'],
-        project,
-      );
-      expect(wrong.code).not.toBe(0);
-      expect(wrong.stdout).toMatch(/wrong\.ts\(2,14\): error TS2322: Type 'string' is not assignable to type 'number'/);
-      expect(wrong.stdout).toMatch(/wrong\.ts\(3,\d+\): error TS2769: No overload matches this call/);
+        // Its types.
+        writeFileSync(join(project, 'tsconfig.json'), TSCONFIG);
+        writeFileSync(join(project, 'app.ts'), APP_TS);
+        const typed = await run(
+          process.execPath,
+          [join(project, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'],
+          project,
+        );
+        expect(typed.stdout + typed.stderr).toBe('');
+        expect(typed.code).toBe(0);
+        // ...which do catch a mistake.
+        writeFileSync(
+          join(project, 'wrong.ts'),
+          "import { train } from 'trainpool';\nexport const id: number = (await train()).runId;\nexport const bad = await train({ seed: '7' });\n",
+        );
+        const wrong = await run(
+          process.execPath,
+          [join(project, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'],
+          project,
+        );
+        expect(wrong.code).not.toBe(0);
+        expect(wrong.stdout).toMatch(
+          /wrong\.ts\(2,14\): error TS2322: Type 'string' is not assignable to type 'number'/,
+        );
+        expect(wrong.stdout).toMatch(/wrong\.ts\(3,\d+\): error TS2769: No overload matches this call/);
 
-      // The command, from the project's folder, on a CSV file there, writing its results there.
-      mkdirSync(join(project, 'data'));
-      writeFileSync(join(project, 'data/flowers.csv'), readFileSync(join(root, 'datasets/iris.csv')));
-      const cli = await run(
-        'npx',
-        ['trainpool', 'train', '--dataset', 'data/flowers.csv', '--models', 'knn,svm'],
-        project,
-      );
-      expect(cli.stderr).toBe('');
-      expect(cli.code).toBe(0);
-      expect(cli.stdout).toMatch(/report: results\/\d{8}-\d{6}-flowers-[0-9a-f]{6}/);
-      const [runId] = readdirSync(join(project, 'results'));
-      expect(JSON.parse(readFileSync(join(project, 'results', runId!, 'report.json'), 'utf8'))).toMatchObject({
-        dataset: { name: 'flowers', file: 'data/flowers.csv' },
-      });
-      const help = await run('npx', ['trainpool', '--help'], project);
-      for (const command of ['train', 'compare', 'history', 'inspect', 'predict', 'check-model', 'worker', 'bench'])
-        expect(help.stdout).toContain(`  ${command} `);
-      // The installed copy never tries to build: there is nothing to build it from.
-      expect(existsSync(join(project, 'node_modules/trainpool/.build-lock'))).toBe(false);
-      expect(existsSync(join(project, 'node_modules/trainpool/src'))).toBe(false);
+        // The command, from the project's folder, on a CSV file there, writing its results there.
+        mkdirSync(join(project, 'data'));
+        writeFileSync(join(project, 'data/flowers.csv'), readFileSync(join(root, 'datasets/iris.csv')));
+        const cli = await run(
+          'npx',
+          ['trainpool', 'train', '--dataset', 'data/flowers.csv', '--models', 'knn,svm'],
+          project,
+        );
+        expect(cli.stderr).toBe('');
+        expect(cli.code).toBe(0);
+        expect(cli.stdout).toMatch(/report: results\/\d{8}-\d{6}-flowers-[0-9a-f]{6}/);
+        const [runId] = readdirSync(join(project, 'results'));
+        expect(JSON.parse(readFileSync(join(project, 'results', runId!, 'report.json'), 'utf8'))).toMatchObject({
+          dataset: { name: 'flowers', file: 'data/flowers.csv' },
+        });
+        const help = await run('npx', ['trainpool', '--help'], project);
+        for (const command of ['train', 'compare', 'history', 'inspect', 'predict', 'check-model', 'worker', 'bench'])
+          expect(help.stdout).toContain(`  ${command} `);
+        // The installed copy never tries to build: there is nothing to build it from.
+        expect(existsSync(join(project, 'node_modules/trainpool/.build-lock'))).toBe(false);
+        expect(existsSync(join(project, 'node_modules/trainpool/src'))).toBe(false);
+      } finally {
+        rmSync(project, { recursive: true, force: true });
+        rmSync(packs, { recursive: true, force: true });
+      }
     },
   );
 });
