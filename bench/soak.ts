@@ -21,7 +21,7 @@ import { parseReport } from '../src/results/schema.js';
 import type { Report } from '../src/results/report.js';
 import { toDataRef } from '../src/train/plan.js';
 import { median } from '../src/ml/stats.js';
-import { train, type TrainOptions } from '../src/train/train.js';
+import { runTrain, type TrainOptions } from '../src/api/train.js';
 import type { Task, TaskResult } from '../src/execution/protocol.js';
 import type { BenchSection } from './section.js';
 
@@ -85,11 +85,7 @@ const section: BenchSection = {
       cv: FOLDS,
       tune: true,
       resultsDir,
-      backend: 'piscina',
-      json: false,
-      quiet: true,
-      color: false,
-      csv: { missing: 'error' },
+      threads,
     };
     const started = performance.now();
     let code: number;
@@ -97,7 +93,7 @@ const section: BenchSection = {
     let report: Report;
     let seconds: number;
     try {
-      code = await train(options, executor);
+      code = (await runTrain(options, { executor, output: { quiet: true, color: false } })).exitStatus;
       seconds = (performance.now() - started) / 1000;
       const [folder] = await readdir(resultsDir);
       report = parseReport(await readFile(join(resultsDir, folder!, 'report.json'), 'utf8'));

@@ -1,8 +1,11 @@
-// The build: bundles the commands (src/commands/*.ts) and the thread entries (workers/*.ts) into
-// dist/ with esbuild, and compiles the chart templates. Type-checking is `npm run typecheck`. The
+// The build: bundles the commands (src/commands/*.ts), the API (src/api/index.ts) and the thread
+// entries (workers/*.ts) into dist/ with esbuild, and compiles the chart templates. Type-checking
+// is `npm run typecheck`; `--pack` (npm's prepack) also drops chunks of earlier builds and writes
+// the API's declarations (dist/types/, by tsc), for a package that holds exactly this build. The
 // runner executes bundled JS because worker threads on Node 20 cannot load .ts, a TypeScript loader
 // costs ~300 ms per process start, and one bundle loads in ~27 ms where the same modules as
 // separate files take ~95 ms. When to rebuild is scripts/stale.mjs's to decide.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +20,14 @@ const entryPoints = () => [
   join(root, 'workers/csv-thread.ts'),
   // The thread that tries model modules out before the main thread imports them (src/models/registry.ts).
   join(root, 'workers/module-probe.ts'),
+  // `import ... from 'trainpool'` (package.json exports).
+  join(root, 'src/api/index.ts'),
   ...readdirSync(join(root, 'src/commands'))
     .filter((name) => name.endsWith('.ts'))
     .map((name) => join(root, 'src/commands', name)),
 ];
 
-export async function build() {
+export async function build({ pack = false } = {}) {
   const { build: esbuild } = await import('esbuild');
   const files = sources();
   // dist/ is rebuilt in place, never emptied first: a process started before this build (a long
@@ -48,20 +53,34 @@ export async function build() {
     },
   });
   await buildChartTemplates(esbuild);
-  removeOldChunks(new Set(Object.keys(result.metafile.outputs).map((path) => resolve(path))));
+  removeOldChunks(new Set(Object.keys(result.metafile.outputs).map((path) => resolve(path))), pack ? 0 : DAY_MS);
+  if (pack) writeDeclarations();
   mkdirSync(outDir, { recursive: true });
   writeFileSync(stampFile, `${files.map((f) => relative(root, f)).join('\n')}\n`);
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function removeOldChunks(current) {
+function removeOldChunks(current, olderThanMs) {
   for (const name of readdirSync(outDir)) {
     const path = join(outDir, name);
-    if (name.endsWith('.js') && !current.has(path) && Date.now() - statSync(path).mtimeMs > DAY_MS) {
+    if (name.endsWith('.js') && !current.has(path) && Date.now() - statSync(path).mtimeMs >= olderThanMs) {
       rmSync(path, { force: true });
     }
   }
+}
+
+// The .d.ts files of the API and everything its types name (tsconfig.types.json), from which
+// `import type { Report } from 'trainpool'` resolves through package.json's exports.
+function writeDeclarations() {
+  rmSync(join(outDir, 'types'), { recursive: true, force: true });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.types.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 // Compiles each chart template (src/charts/templates.ts) from Vega-Lite to a Vega runtime dataflow,
@@ -110,5 +129,5 @@ async function buildChartTemplates(esbuild) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await build();
+  await build({ pack: process.argv.includes('--pack') });
 }

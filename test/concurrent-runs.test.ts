@@ -14,7 +14,7 @@ import { listResults, readReport, start } from './support/processes.js';
  */
 function projectCopy(): string {
   const copy = tempDir('trainpool-copy-');
-  for (const part of ['package.json', 'scripts', 'src', 'workers', 'bench', 'test/support'])
+  for (const part of ['package.json', 'bin', 'scripts', 'src', 'workers', 'bench', 'test/support'])
     cpSync(join(root, part), join(copy, part), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
   return copy;

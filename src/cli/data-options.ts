@@ -4,12 +4,11 @@ import type { CsvOptions } from '../data/csv.js';
 import type { SourceFlags } from '../data/sources.js';
 import { MAX_CATEGORIES } from '../data/table.js';
 import { UsageError } from '../errors.js';
+import { DELIMITER_NAMES } from '../api/settings.js';
 import { collect, type Command, integer, Option, positiveSeconds } from './options.js';
 
-const NAMED: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t' };
-
 export function delimiter(value: string): string {
-  const d = NAMED[value] ?? value;
+  const d = DELIMITER_NAMES[value] ?? value;
   if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
     throw new InvalidArgumentError(
       `--delimiter must be one character (or comma, semicolon, tab), not a quote or line break; got ${JSON.stringify(value)}.`,

@@ -3,10 +3,10 @@
 // (data-options.ts), the flags that name metrics or set a model's params (measures.ts), and the
 // guard that turns a UsageError into that line (common.ts). Imported only by commands/.
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../api/settings.js';
 import { UsageError } from '../errors.js';
-import { projectRoot } from '../paths.js';
+import { defaultResultsDir } from '../paths.js';
 
 export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -41,26 +41,19 @@ export function positiveSeconds(name: string) {
   };
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
- * A duration, in milliseconds: seconds (`90`, `2.5`) or amounts with units, run together
- * (`90s`, `15m`, `1h30m`, `500ms`); above 0 (or 0 itself with `zero`) and at most a week.
+ * A duration: seconds (`90`, `2.5`) or amounts with units, run together (`90s`, `15m`, `1h30m`,
+ * `500ms`); above 0 (or 0 itself with `zero`) and at most a week. Checked here and kept as
+ * given: the run's settings take durations as text (api/settings.ts).
  */
 export function duration(name: string, zero = false) {
-  return (value: string): number => {
-    const text = value.trim();
-    let ms = 0;
-    if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
-    else if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
-      for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
-        ms += Number(amount) * UNIT_MS[unit!]!;
-    else ms = NaN;
-    if (!(ms > 0 || (zero && ms === 0)) || ms > 7 * 24 * 3_600_000)
+  return (value: string): string => {
+    const ms = parseDuration(value);
+    if (ms === undefined || !(ms > 0 || (zero && ms === 0)) || ms > 7 * 24 * 3_600_000)
       throw new InvalidArgumentError(
         `${name} must be a duration ${zero ? 'of 0 or more' : 'above 0'} such as 90 (seconds), 90s, 15m or 1h30m, at most a week; not "${value}".`,
       );
-    return ms;
+    return value.trim();
   };
 }
 
@@ -75,9 +68,16 @@ export const commaList = (value: string, previous: string[] = []) => [
 
 export const defaultThreads = () => availableParallelism();
 
-/** `--results-dir`, the same default for every command: results/ in the project. */
+/**
+ * `--results-dir`, the same default for every command: results/ of the project the command runs
+ * in (beside the nearest package.json), or of the working directory.
+ */
 export const resultsDirOption = (description: string) =>
-  new Option('--results-dir <dir>', description).default(resolve(projectRoot, 'results'), 'results/');
+  new Option('--results-dir <dir>', description).default(defaultResultsDir(), 'results/ of this project');
+
+/** How help names a command: as `npm run <name> --` when npm runs it, else as the `trainpool` bin. */
+export const commandName = (name: string) =>
+  process.env['npm_lifecycle_event'] === name ? `npm run ${name} --` : `trainpool ${name}`;
 
 export const noColorOption = () =>
   new Option('--no-color', 'plain output even on a terminal (NO_COLOR is honoured too)');

@@ -1,11 +1,17 @@
-// commands/: one thin entry point per `npm run <command>` (bundled by scripts/build.mjs): each
-// parses its flags (cli/), builds what it needs and calls the folder that does the work (train/,
-// results/, data/, execution/). Nothing else imports from here.
+// commands/: one thin entry point per `trainpool <command>` (bundled by scripts/build.mjs): each
+// parses its flags (cli/), builds what it needs and calls the folder that does the work (api/,
+// train/, results/, data/, execution/). Nothing else imports from here.
+import { resolve } from 'node:path';
+import type { RunHow, TrainOptions } from '../api/train.js';
+import { checkSettings, type TrainSettings } from '../api/settings.js';
+import { findConfig, loadConfig } from '../cli/config.js';
 import { guard, useColor } from '../cli/common.js';
-import { addCsvOptions, addSourceOptions, datasetOption, type SourceFlags } from '../cli/data-options.js';
+import { addCsvOptions, addSourceOptions, checkCsvFlagsApply, datasetOption } from '../cli/data-options.js';
+import { measureArg, measureList, paramArg, type ParamSetting } from '../cli/measures.js';
 import {
   collect,
   Command,
+  commandName,
   commaList,
   defaultThreads,
   duration,
@@ -17,52 +23,59 @@ import {
   noColorOption,
   resultsDirOption,
 } from '../cli/options.js';
-import { checkCsvFlagsApply, csvOptions, type DataOptions } from '../cli/data-options.js';
-import { measureArg, measureList, paramArg } from '../cli/measures.js';
-import type { ParamSetting } from '../models/registry.js';
-import type { MeasureSpec } from '../results/report.js';
-import { redisUrl, redisUrlFrom } from '../execution/bullmq/redis-url.js';
+import { redisUrl } from '../execution/bullmq/redis-url.js';
 import { UsageError } from '../errors.js';
-import { createExecutor, type BackendOptions } from '../execution/backends.js';
-import type { Preprocessing } from '../ml/estimator.js';
-import { resolveResumable } from '../results/read.js';
+import type { JsonObject } from '../json.js';
+import { SETTING_NAMES, type SettingNames } from '../models/registry.js';
+import { shown } from '../paths.js';
+import { resolveResumable, resolveRun } from '../results/read.js';
 import { catchInterrupts } from '../train/interrupt.js';
 import { reserveStdout } from '../train/progress.js';
-import { readSavedRun, settingsOf, type SavedRun } from '../train/resume.js';
+import { readSavedRun } from '../train/resume.js';
 
-interface TrainFlags extends Record<string, unknown>, DataOptions, SourceFlags {
-  models?: string[];
-  modelModule?: string[];
-  seed: number;
-  testSize: number;
-  splitFile?: string;
-  cv?: number | true;
-  foldsFile?: string;
-  tune?: boolean;
-  preprocess?: Preprocessing;
-  threads: number;
-  resultsDir: string;
-  json?: boolean;
-  quiet?: boolean;
-  color: boolean;
-  timeout?: number;
-  maxMemoryMb?: number;
-  retries: number;
-  backend: 'piscina' | 'bullmq';
-  redis?: string;
-  param?: ParamSetting[];
-  sortBy?: MeasureSpec;
-  columns?: MeasureSpec[];
-  resume?: string;
-  budget?: number;
-  budgetGrace: number;
-}
+/** Flags that are settings (api/settings.ts): the same names, camel case. */
+const SETTING_FLAGS = [
+  'dataset',
+  'label',
+  'delimiter',
+  'missing',
+  'maxCategories',
+  'records',
+  'header',
+  'sha256',
+  'fetchConcurrency',
+  'offline',
+  'refresh',
+  'fetchTimeout',
+  'fetchRetries',
+  'maxDownloadMb',
+  'models',
+  'modelModule',
+  'seed',
+  'testSize',
+  'splitFile',
+  'cv',
+  'foldsFile',
+  'tune',
+  'preprocess',
+  'threads',
+  'timeout',
+  'maxMemoryMb',
+  'retries',
+  'backend',
+  'redis',
+  'budget',
+  'budgetGrace',
+  'sortBy',
+  'columns',
+  'resultsDir',
+] as const;
 
-/** More worker threads than this per core are refused. */
-const MAX_THREADS_PER_CORE = 4;
-
-/** Flags that decide a run's tasks: a resumed run keeps its own, so none may be given with --resume. */
-const TASK_FLAGS = [
+/**
+ * Settings that decide a run's tasks (and --param, which sets `params`): a resumed run keeps its
+ * own, so none may be given with --resume.
+ */
+const TASK_SETTINGS = [
   'dataset',
   'label',
   'delimiter',
@@ -72,7 +85,8 @@ const TASK_FLAGS = [
   'sha256',
   'models',
   'modelModule',
-  'param',
+  'params',
+  'grid',
   'seed',
   'testSize',
   'splitFile',
@@ -82,51 +96,22 @@ const TASK_FLAGS = [
   'preprocess',
 ] as const;
 
-const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
-/** The backend the flags ask for; flags that do not fit it are usage errors. */
-function backendOptions(flags: TrainFlags): BackendOptions {
-  const common = {
-    retries: flags.retries,
-    ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout * 1000 }),
-  };
-  if (flags.backend === 'piscina') {
-    // REDIS_URL alone does not ask for the BullMQ backend: it may be set for other tools.
-    if (flags.redis !== undefined)
-      throw new UsageError('--redis is only used with --backend bullmq; add --backend bullmq or drop --redis');
-    // Refused rather than capped: a run does what it was asked, or says why not. Threads beyond
-    // the cores add memory and start-up time and no speed (1,024 on iris: 77 s and 3.2 GB).
-    const cores = defaultThreads();
-    if (flags.threads > MAX_THREADS_PER_CORE * cores)
-      throw new UsageError(
-        `--threads ${flags.threads} is more than ${MAX_THREADS_PER_CORE}x this machine's ${cores} cores; more threads than cores only add memory and start-up time: use at most ${MAX_THREADS_PER_CORE * cores} (the default, ${cores}, is one per core)`,
-      );
-    return {
-      backend: 'piscina',
-      threads: flags.threads,
-      ...(flags.maxMemoryMb === undefined ? {} : { maxMemoryMb: flags.maxMemoryMb }),
-      ...common,
-    };
-  }
-  const url = redisUrlFrom(flags.redis);
-  if (url === undefined)
-    throw new UsageError(
-      '--backend bullmq needs --redis <url> (or REDIS_URL), the Redis its workers use, e.g. redis://127.0.0.1:6379',
-    );
-  if (flags.maxMemoryMb !== undefined)
-    throw new UsageError(
-      '--max-memory-mb caps the threads of the local pool; with --backend bullmq give it to each `npm run worker`',
-    );
-  return {
-    backend: 'bullmq',
-    url,
-    ...common,
-    ...(flags.quiet ? {} : { log: (line: string) => process.stderr.write(`${line}\n`) }),
-  };
+interface TrainFlags extends Record<string, unknown> {
+  json?: boolean;
+  quiet?: boolean;
+  color: boolean;
+  config?: string;
+  from?: string;
+  resume?: string;
+  param?: ParamSetting[];
+  resultsDir: string;
 }
 
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 function program(): Command {
-  const command = new Command('npm run train --')
+  const name = commandName('train');
+  const command = new Command(name)
     .description(
       'Train every registered classifier in parallel on worker threads, print a leaderboard and write a report to results/<run-id>/ for each data set.',
     )
@@ -240,12 +225,6 @@ function program(): Command {
     )
     .addOption(
       new Option(
-        '--resume <run>',
-        'resume a run that stopped before it finished (Ctrl-C, a crash, a kill, a power cut, its --budget) with its own settings: only the tasks its journal lacks run; a run id or its start, latest, or a run folder',
-      ),
-    )
-    .addOption(
-      new Option(
         '--budget <duration>',
         'time budget for the whole run, e.g. 90s, 15m, 1h30m: after it no task starts, running ones may finish within --budget-grace, the rest are reported as not run',
       ).argParser(duration('--budget')),
@@ -253,12 +232,28 @@ function program(): Command {
     .addOption(
       new Option(
         '--budget-grace <duration>',
-        'how long tasks running when the budget ends may go on before they are stopped',
-      )
-        .default(5_000, '5s')
-        .argParser(duration('--budget-grace', true)),
+        'how long tasks running when the budget ends may go on before they are stopped (default: 5s)',
+      ).argParser(duration('--budget-grace', true)),
     )
     .addOption(resultsDirOption('where run folders are written'))
+    .addOption(
+      new Option(
+        '--config <file>',
+        'settings from this file instead of trainpool.config.json/.mjs/.ts (found in this folder or above, up to the project); flags override it',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--from <run>',
+        'repeat a run from the settings its report recorded (a run id or its start, latest, a run folder); flags given beside it override them',
+      ).conflicts('config'),
+    )
+    .addOption(
+      new Option(
+        '--resume <run>',
+        'resume a run that stopped before it finished (Ctrl-C, a crash, a kill, a power cut, its --budget) with its own settings: only the tasks its journal lacks run; a run id or its start, latest, or a run folder',
+      ).conflicts(['config', 'from']),
+    )
     .addOption(new Option('--json', 'print report.json to stdout instead of the leaderboard'))
     .addOption(new Option('--quiet', 'print nothing but errors and, with --json, the report'))
     .addOption(noColorOption())
@@ -273,75 +268,193 @@ SIGTERM. An interrupted run stops its tasks and writes the report of what finish
 Ctrl-C quits at once. Either way, and after a crash or a kill, --resume runs only what had not
 finished.
 
+Settings: every flag but --param is also a key of trainpool.config.json (--test-size is
+"testSize"); --param svm.C=10 is "params": {"svm": {"C": 10}}. There "dataset" may give each CSV
+file its own options: [{"path": "a.csv", "label": "species"}, "b.csv"].
+
 Examples:
-  npm run train
-  npm run train -- --dataset wine --dataset ./my-data.csv --label species
-  npm run train -- --dataset openml:61 --dataset https://example.org/data.csv.gz
-  npm run train -- --models svm,random-forest --threads 1
-  npm run train -- --split-file ../shared/reference/iris_split_42.json
-  npm run train -- --cv 5 --tune
-  npm run train -- --dataset test/fixtures/sklearn/breast-cancer.csv --sort-by auc
-  npm run train -- --param svm.C=10 --param knn.nNeighbors=7 --columns accuracy,logLoss,fit
-  npm run train -- --model-module ./my-models.mjs --json
-  npm run train -- --timeout 60 --max-memory-mb 512 --retries 1
-  npm run train -- --cv 5 --tune --budget 30m
-  npm run train -- --resume latest
-  npm run train -- --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,
+  ${name.replace(/ --$/, '')}
+  ${name} --dataset wine --dataset ./my-data.csv --label species
+  ${name} --dataset openml:61 --dataset https://example.org/data.csv.gz
+  ${name} --models svm,random-forest --threads 1
+  ${name} --split-file ../shared/reference/iris_split_42.json
+  ${name} --cv 5 --tune
+  ${name} --dataset test/fixtures/sklearn/breast-cancer.csv --sort-by auc
+  ${name} --param svm.C=10 --param knn.nNeighbors=7 --columns accuracy,logLoss,fit
+  ${name} --config ./experiments/wine.config.json --seed 7
+  ${name} --from latest --threads 1
+  ${name} --model-module ./my-models.mjs --json
+  ${name} --timeout 60 --max-memory-mb 512 --retries 1
+  ${name} --cv 5 --tune --budget 30m
+  ${name} --resume latest
+  ${name} --backend bullmq --redis redis://10.0.0.5:6379 --cv 5 --tune`,
     );
+}
+
+/** A run's recorded settings, checked as a config file's are: `what` names where they were read. */
+function recorded(value: unknown, what: string): TrainSettings {
+  checkSettings(value, what);
+  return value as TrainSettings;
+}
+
+/** The settings `--from <run>` repeats, and the data the run must still find. */
+async function fromRun(arg: string, resultsDir: string, dataGiven: boolean) {
+  const run = await resolveRun(arg, resultsDir);
+  const settings = run.report.settings;
+  if (!settings)
+    throw new UsageError(
+      `--from ${arg}: run ${run.report.runId} recorded no settings (its report is of a version before they were); repeat it with its flags`,
+    );
+  const { dataset, ...rest } = settings as Record<string, unknown>;
+  if (dataset === null && !dataGiven)
+    throw new UsageError(
+      `--from ${arg}: run ${run.report.runId} trained on data passed in memory, which cannot be read again here; give it with --dataset`,
+    );
+  const where = `--from ${arg} (${shown(resolve(run.dir, 'report.json'))})`;
+  return {
+    settings: recorded(dataset === null ? rest : settings, where),
+    // Another data set on purpose (--dataset) is not the run's data changing under it.
+    ...(dataGiven
+      ? {}
+      : { sameData: { flag: '--from' as const, runId: run.report.runId, sha256: run.report.dataset.sha256 } }),
+  };
+}
+
+/** The settings that decide the tasks of the run `arg` names, and what --resume needs to continue it. */
+async function resumeRun(arg: string, resultsDir: string): Promise<{ settings: TrainSettings; how: RunHow }> {
+  const found = await resolveResumable(arg, resultsDir);
+  const { file, saved } = await readSavedRun(found.dir);
+  if (saved.settings['dataset'] === null)
+    throw new UsageError(
+      `run ${saved.runId} trained on data passed in memory, which cannot be read again here; it cannot be resumed from the command line`,
+    );
+  const all = recorded(saved.settings, shown(file));
+  const settings = Object.fromEntries(
+    TASK_SETTINGS.filter((key) => all[key] !== undefined).map((key) => [key, all[key]]),
+  ) as TrainSettings;
+  return {
+    settings,
+    how: {
+      resume: { runId: saved.runId, createdAt: saved.createdAt, resumes: saved.resumes },
+      sameData: { flag: '--resume', runId: saved.runId, sha256: saved.datasetSha256 },
+    },
+  };
+}
+
+/** `--param model.key=value` flags as the `params` setting, and how messages name each one. */
+function paramSettings(list: readonly ParamSetting[]): { params: Record<string, JsonObject>; names: SettingNames } {
+  const params: Record<string, JsonObject> = {};
+  const texts = new Map<string, string>();
+  for (const p of list) {
+    params[p.model] = { ...params[p.model], [p.key]: p.value };
+    texts.set(`${p.model}.${p.key}`, p.text);
+    if (!texts.has(p.model)) texts.set(p.model, p.text);
+  }
+  return {
+    params,
+    names: {
+      ...SETTING_NAMES,
+      param: (model, key) => {
+        const text = texts.get(key === undefined ? model : `${model}.${key}`) ?? texts.get(model);
+        return text === undefined ? SETTING_NAMES.param(model, key) : `--param ${text}`;
+      },
+      models: '--models',
+    },
+  };
 }
 
 export async function main(args: readonly string[]): Promise<number> {
   // The budget counts from here: it is the whole run's, loading and writing included.
   const startedAt = performance.now();
   return guard('train', async () => {
-    const command = program();
-    const flags = parse<TrainFlags>(command, args);
+    const cmd = program();
+    const flags = parse<TrainFlags>(cmd, args);
     if (!flags) return 0;
-    // With --json, stdout carries the report and nothing else: whatever model code prints on this
-    // thread goes to stderr (the workers' output never comes here).
-    const stdout = flags.json ? reserveStdout() : undefined;
-    const given = (key: string) => command.getOptionValueSource(key) === 'cli';
-    if (given('budgetGrace') && flags.budget === undefined)
+    const given = (key: string) => cmd.getOptionValueSource(key) === 'cli';
+    // Only flags typed on the command line override the file's settings, not their defaults.
+    const typed = Object.fromEntries(SETTING_FLAGS.filter(given).map((key) => [key, flags[key]])) as TrainSettings;
+    if (typed.budgetGrace !== undefined && typed.budget === undefined)
       throw new UsageError('--budget-grace is the grace of --budget; give --budget too, or drop it');
-    let resume: SavedRun | undefined;
+    const param = flags.param ? paramSettings(flags.param) : undefined;
+    let base: TrainSettings = {};
+    let source = 'train';
+    let how: RunHow = {};
     if (flags.resume !== undefined) {
-      const fixed = TASK_FLAGS.filter(given);
+      const fixed = [
+        ...TASK_SETTINGS.filter((key) => typed[key as keyof TrainSettings] !== undefined),
+        ...(param ? ['param'] : []),
+      ];
       if (fixed.length > 0)
         throw new UsageError(
           `--resume continues a run with its own settings; drop ${fixed.map(flagName).join(', ')} (or start a new run with them)`,
         );
-      const found = await resolveResumable(flags.resume, flags.resultsDir);
-      resume = await readSavedRun(found.dir);
+      const resumed = await resumeRun(flags.resume, resolve(flags.resultsDir));
+      base = resumed.settings;
+      how = resumed.how;
+      source = `--resume ${flags.resume}`;
+    } else if (flags.from !== undefined) {
+      const from = await fromRun(flags.from, resolve(flags.resultsDir), typed.dataset !== undefined);
+      base = from.settings;
+      if (from.sameData) how.sameData = from.sameData;
+      source = `--from ${flags.from}`;
+    } else {
+      const file = flags.config !== undefined ? resolve(flags.config) : findConfig();
+      if (file !== undefined) {
+        base = await loadConfig(file);
+        source = shown(file);
+      }
     }
-    // Start the workers before loading the rest: they boot and load the models while this thread
-    // loads its own modules and the data.
-    const executor = await createExecutor(backendOptions(flags));
+    // A split file and a test size replace each other.
+    if (typed.splitFile !== undefined) delete base.testSize;
+    if (typed.testSize !== undefined) delete base.splitFile;
+    // CSV flags beside only built-in data sets would be ignored without a word.
+    const datasets = typed.dataset ?? base.dataset ?? 'iris';
+    if (typed.label !== undefined || typed.delimiter !== undefined || typed.missing !== undefined) {
+      const { BUILTIN_DATASETS } = await import('../data/load.js');
+      checkCsvFlagsApply(
+        typed,
+        (Array.isArray(datasets) ? datasets : [datasets]).map((d) => (typeof d === 'string' ? d : d.path)),
+        (arg) => BUILTIN_DATASETS.includes(arg),
+      );
+    }
+    const options: TrainOptions = {
+      resultsDir: flags.resultsDir,
+      ...base,
+      ...typed,
+      // --param sets single params over those of the config file or the run repeated.
+      ...(param
+        ? {
+            params: {
+              ...base.params,
+              ...Object.fromEntries(
+                Object.entries(param.params).map(([id, p]) => [id, { ...base.params?.[id], ...p }]),
+              ),
+            },
+          }
+        : {}),
+    };
+    // With --json, stdout carries the report and nothing else: whatever model code prints on this
+    // thread goes to stderr (the workers' output never comes here).
+    const stdout = flags.json ? reserveStdout() : undefined;
     const interrupt = catchInterrupts();
     try {
-      const [{ train }, { BUILTIN_DATASETS }] = await Promise.all([
-        import('../train/train.js'),
-        import('../data/load.js'),
-      ]);
-      if (!resume) checkCsvFlagsApply(flags, flags.dataset ?? ['iris'], (arg) => BUILTIN_DATASETS.includes(arg));
-      const { resume: _ref, budget: _budget, ...rest } = flags;
-      return await train(
-        {
-          ...rest,
-          csv: csvOptions(flags),
-          ...(resume ? { ...settingsOf(resume), resume } : {}),
-          // The download flags as given, but what decides a resumed run's data is its own.
-          sources: resume ? { ...flags, ...settingsOf(resume).sources } : flags,
+      const { runTrain } = await import('../api/train.js');
+      const outcome = await runTrain(options, {
+        ...how,
+        output: {
+          json: flags.json === true,
+          quiet: flags.quiet === true,
           color: useColor(process.stdout, flags.color),
+          command: commandName('train'),
           ...(stdout ? { writeReport: stdout.write } : {}),
-          ...(flags.budget === undefined
-            ? {}
-            : { budget: { ms: flags.budget, graceMs: flags.budgetGrace, startedAt } }),
         },
-        executor,
-        interrupt.signal,
-      );
+        signal: interrupt.signal,
+        source,
+        startedAt,
+        ...(param ? { names: param.names } : {}),
+      });
+      return outcome.exitStatus;
     } finally {
-      await executor.close();
       // The signal handlers stay until the process has exited: a Ctrl-C while it winds down (the
       // report already written) would otherwise end it by the signal, status 130, although the
       // run is complete. A second one, a second later, still ends it at once.

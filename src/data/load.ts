@@ -243,14 +243,18 @@ export async function loadDataset(
   };
 }
 
+const optionsAt = (options: CsvOptions | readonly CsvOptions[], i: number): CsvOptions =>
+  Array.isArray(options) ? (options as readonly CsvOptions[])[i]! : (options as CsvOptions);
+
 /**
  * Loads every data set at once; the first bad one rejects with its error. With `auto`, each large
  * file but the largest is parsed on a thread of its own while this thread, whose code is already
  * compiled, parses the largest: a lone file gains nothing from a thread but its start-up cost.
+ * `options` are every file's, or each one's (a config file gives them per data set).
  */
 export function loadDatasets(
   specs: readonly DatasetSpec[],
-  options: CsvOptions,
+  options: CsvOptions | readonly CsvOptions[],
   thread: 'auto' | 'never' | 'always' = 'auto',
   remote?: RemoteOptions,
 ): Promise<LoadedDataset[]> {
@@ -273,8 +277,8 @@ export function loadDatasets(
   return Promise.all(
     specs.map((spec, i) =>
       (spec.url || spec.openml
-        ? slots(() => loadDataset(spec, options, mode(i), abort.signal, fetches))
-        : loadDataset(spec, options, mode(i), abort.signal, fetches)
+        ? slots(() => loadDataset(spec, optionsAt(options, i), mode(i), abort.signal, fetches))
+        : loadDataset(spec, optionsAt(options, i), mode(i), abort.signal, fetches)
       ).catch((error: unknown) => {
         abort.abort();
         throw error;

@@ -151,7 +151,7 @@ function ordinal(n: number): string {
 }
 
 /** Numbers in numeric order when every name is a number, else in code-unit order. */
-function sortNames(names: string[]): string[] {
+export function sortNames(names: string[]): string[] {
   const numeric = names.every((n) => parseNumberText(n) !== undefined);
   return [...names].sort((a, b) =>
     numeric ? parseNumberText(a)! - parseNumberText(b)! || (a < b ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0,

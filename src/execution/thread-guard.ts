@@ -62,8 +62,12 @@ function capture(stream: 'stdout' | 'stderr'): NodeJS.WriteStream['write'] {
 }
 
 /** Installs the guard in this thread (never in the main thread, whose stdout is the report's). */
+/** Set in every guarded thread: train() called there (by a module that trains when imported) refuses to run (src/api/train.ts). */
+export const MODEL_THREAD = Symbol.for('trainpool.model-thread');
+
 export function guardThread(): void {
   if (isMainThread) throw new Error('guardThread() belongs in a worker thread');
+  (globalThis as Record<symbol, unknown>)[MODEL_THREAD] = true;
   process.stdout.write = capture('stdout');
   process.stderr.write = capture('stderr');
   const kill = process.kill.bind(process);

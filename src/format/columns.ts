@@ -1,7 +1,8 @@
 // How each metric and timing of ml/metrics.ts is labelled and printed, once: every formatter
 // (console, Markdown, HTML, compare, history) takes its words and numbers from here. A metric
 // without an entry does not compile.
-import type { MetricId, TimingId } from '../ml/metrics.js';
+import { METRICS, TIMINGS, type MetricId, type TimingId } from '../ml/metrics.js';
+import type { MeasureSpec } from '../results/report.js';
 
 export interface ColumnFormat {
   /** In sentences, table heads with room, and pages: "balanced accuracy". */
@@ -45,4 +46,38 @@ export const COLUMNS: Record<MetricId | TimingId, ColumnFormat> = {
 /** A value as printed: `-` where there is none, `n/a` where the model cannot have one (null). */
 export function formatValue(id: MetricId | TimingId, value: number | null | undefined): string {
   return value === undefined ? '-' : value === null ? 'n/a' : COLUMNS[id].format(value);
+}
+
+const normal = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+const metricIds = new Set<string>(METRICS.map((m) => m.id));
+
+/** Every name a metric or timing answers to: its id, its label and its short label, normalized. */
+function names(): Map<string, MetricId | TimingId> {
+  const out = new Map<string, MetricId | TimingId>();
+  for (const id of [...METRICS.map((m) => m.id), ...TIMINGS.map((t) => t.id)]) {
+    for (const name of [id, COLUMNS[id].label, COLUMNS[id].short]) out.set(normal(name), id);
+  }
+  return out;
+}
+
+const choices = () =>
+  [...METRICS.map((m) => m.id), ...TIMINGS.map((t) => t.id)]
+    .map((id) => (normal(COLUMNS[id].short) === normal(id) ? id : `${id} (${COLUMNS[id].short})`))
+    .join(', ');
+
+/**
+ * A metric as users name it (--sort-by, --columns, their settings): `auc`, `rocAuc`, `log loss`,
+ * `mcc`, `fit`, optionally with the scores it means, `test.` or `cv.` (default: the
+ * leaderboard's own, CV when the run has it). A string when there is no such measure: what is wrong.
+ */
+export function parseMeasure(text: string): MeasureSpec | string {
+  const match = /^\s*(?:(test|cv)[.:])?(.+?)\s*$/i.exec(text);
+  const scope = match?.[1]?.toLowerCase() as 'test' | 'cv' | undefined;
+  const id = match ? names().get(normal(match[2]!)) : undefined;
+  if (!id) return `no such metric; choose one of ${choices()}, optionally as test.<metric> or cv.<metric>`;
+  if (!metricIds.has(id)) {
+    if (scope) return `${id} is a time of the final fit; drop "${scope}."`;
+    return { scope: 'timing', id: id as TimingId };
+  }
+  return scope ? { scope, id: id as MetricId } : { scope: 'board', id: id as MetricId };
 }

@@ -88,6 +88,12 @@ interface DefinitionBase<P extends JsonObject> {
    * chance, and the leaderboard marks the models that do not beat it.
    */
   baseline?: boolean;
+  /**
+   * The module that exports this definition (a file URL or path), for worker threads to import
+   * when the definition is handed to the API in memory; `defineModel(definition, import.meta.url)`
+   * records it.
+   */
+  module?: string;
 }
 
 export interface ModelDefinition<P extends JsonObject = JsonObject> extends DefinitionBase<P> {

@@ -2,6 +2,7 @@
 // plain `number[][]` rows (most npm libraries, and user modules) meet the typed contract, and the
 // guard against using an estimator before it is fitted.
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import pkg from '../../package.json' with { type: 'json' };
 import type { JsonObject } from '../json.js';
 import type {
@@ -48,13 +49,32 @@ export function fromEngine<P extends JsonObject>(Engine: EngineClass<P>) {
 }
 
 /**
+ * A definition as written: one outside this package may leave `library` out, and is then
+ * recorded as its module's file name and content hash when it is registered.
+ */
+type Authored<D extends { library: Library }> = Omit<D, 'library'> & { library?: Library };
+
+/** Any definition as written, on rows or on the typed contract. */
+export type DefinitionInput<P extends JsonObject = JsonObject> =
+  Authored<ModelDefinition<P>> | Authored<RowModelDefinition<P>>;
+
+/**
  * Erases a definition's parameter type so that definitions of different models share one list,
  * and turns a rows definition into a matrix one: everything after this sees one contract.
+ * `moduleUrl` (a module's `import.meta.url`) records where the definition is exported from, so
+ * that worker threads can import it when the definition is passed to the API in memory.
  */
-export function defineModel<P extends JsonObject>(
-  definition: ModelDefinition<P> | RowModelDefinition<P>,
-): ModelDefinition {
-  return asMatrixModel(definition as unknown as ModelDefinition | RowModelDefinition);
+export function defineModel<P extends JsonObject>(definition: DefinitionInput<P>, moduleUrl?: string): ModelDefinition {
+  const def = asMatrixModel(definition as unknown as ModelDefinition | RowModelDefinition);
+  if (moduleUrl === undefined) return def;
+  if (typeof moduleUrl !== 'string' || !/^file:/.test(moduleUrl))
+    throw new UsageError(
+      `defineModel(definition, moduleUrl): moduleUrl must be the module's import.meta.url (a file: URL), not ${JSON.stringify(moduleUrl)}`,
+    );
+  // tsx marks the URLs of the modules it compiles with a query of its own.
+  const url = new URL(moduleUrl);
+  url.search = '';
+  return { ...def, module: url.href };
 }
 
 /** A definition on the typed contract, converting rows models' inputs and outputs once per call. */

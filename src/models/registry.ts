@@ -58,7 +58,12 @@ function problemOf(def: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-function checkDefinition(value: unknown, where: string, module: { path: string; sha256: string }): ModelDefinition {
+/** A definition checked and put on the typed contract; one without a library is named by its module. */
+export function checkDefinition(
+  value: unknown,
+  where: string,
+  module: { path: string; sha256: string },
+): ModelDefinition {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`${where} must be a model definition object, not ${describeValue(value)}`);
   }
@@ -73,12 +78,48 @@ function checkDefinition(value: unknown, where: string, module: { path: string; 
   return asMatrixModel({ ...def, library, ...cost } as ModelDefinition | RowModelDefinition);
 }
 
+/** True for what looks like a model definition among a module's named exports. */
+const looksLikeDefinition = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && typeof (value as { create?: unknown }).create === 'function';
+
 /**
- * Imports a user's model module: an ES module (.js, .mjs or .ts) whose default export is an array
- * of model definitions. .ts is compiled on the fly by tsx, loaded only when needed.
+ * The definitions a module exports: its default export, an array of them; or, in a module with
+ * no default export, every named export that is a definition (or an array of them), as a module
+ * of `export const myModel = defineModel(..., import.meta.url)` has.
  */
-export async function loadModelModule(path: string): Promise<ModelDefinition[]> {
-  const where = `--model-module ${path}`;
+function definitionsOf(exports: Record<string, unknown>, where: string): unknown[] {
+  if (exports['default'] !== undefined) {
+    const definitions = exports['default'];
+    if (!Array.isArray(definitions)) {
+      throw new UsageError(
+        `${where}: the default export must be an array of model definitions, not ${describeValue(definitions)}; write \`export default [myModel]\``,
+      );
+    }
+    return definitions;
+  }
+  const found = Object.entries(exports)
+    .filter(([key]) => key !== '__esModule')
+    .flatMap(([, value]) =>
+      Array.isArray(value) ? value.filter(looksLikeDefinition) : looksLikeDefinition(value) ? [value] : [],
+    );
+  // A module exporting a plain definition beside what defineModel(it, import.meta.url) made of it
+  // means the latter.
+  const recorded = found.filter((def) => typeof (def as { module?: unknown }).module === 'string');
+  const named = recorded.length > 0 ? recorded : found;
+  if (named.length === 0)
+    throw new UsageError(
+      `${where}: exports no model definitions; write \`export default [myModel]\` (or export each one built with defineModel)`,
+    );
+  return [...new Set(named)];
+}
+
+/**
+ * Imports a user's ES module (.js, .mjs or .ts, wherever it is) and returns its exports. .ts is
+ * compiled on the fly by tsx, loaded only when needed; outside a "type": "module" package tsx
+ * compiles it to CommonJS, whose exports arrive as the properties of the default export (marked
+ * __esModule): they are taken from there. A module that fails to load is a UsageError saying why.
+ */
+export async function importUserModule(path: string, where: string): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new UsageError(`${where}: no such file`);
   if (!statSync(path).isFile()) throw new UsageError(`${where}: not a file`);
   // Importing runs a file: anything but a module of ours would run as whatever Node takes it for
@@ -86,24 +127,38 @@ export async function loadModelModule(path: string): Promise<ModelDefinition[]> 
   if (!MODULE_EXTENSIONS.includes(extname(path)))
     throw new UsageError(`${where}: not a model module (${MODULE_EXTENSIONS.join(', ')}); nothing was loaded from it`);
   const url = pathToFileURL(resolve(path)).href;
-  let module: { default?: unknown };
+  let module: Record<string, unknown>;
   try {
     if (extname(path) === '.ts' || extname(path) === '.mts') {
       const { tsImport } = await import('tsx/esm/api');
-      module = (await tsImport(url, import.meta.url)) as { default?: unknown };
+      module = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
     } else {
-      module = (await import(url)) as { default?: unknown };
+      module = (await import(url)) as Record<string, unknown>;
     }
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`${where}: failed to load: ${message}`);
-  }
-  const definitions = module.default;
-  if (!Array.isArray(definitions)) {
+    const cjs =
+      error instanceof Error &&
+      /Top-level await is currently not supported with the "cjs" output format/.test(error.message);
     throw new UsageError(
-      `${where}: the default export must be an array of model definitions, not ${describeValue(definitions)}; write \`export default [myModel]\``,
+      cjs
+        ? `${where}: failed to load: top-level await needs an ES module, and a .ts file outside a "type": "module" package is compiled as CommonJS; rename it to .mts, or add a package.json with "type": "module" beside it`
+        : `${where}: failed to load: ${message}`,
     );
   }
+  const inner = module['default'];
+  return typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule === true
+    ? (inner as Record<string, unknown>)
+    : module;
+}
+
+/**
+ * Imports a user's model module: an ES module (.js, .mjs or .ts) whose default export is an array
+ * of model definitions (or whose named exports are definitions).
+ */
+export async function loadModelModule(path: string, where = `--model-module ${path}`): Promise<ModelDefinition[]> {
+  const module = await importUserModule(path, where);
+  const definitions = definitionsOf(module, where);
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
   return definitions.map((def, i) => checkDefinition(def, `${where}: default[${i}]`, { path, sha256 }));
 }
@@ -119,7 +174,7 @@ export async function createRegistry(modules: readonly string[]): Promise<Regist
     registry.set(def.id, def);
   };
   for (const def of builtinModels) add(def, 'src/models');
-  const loaded = await Promise.all(modules.map(loadModelModule));
+  const loaded = await Promise.all(modules.map((path) => loadModelModule(path)));
   loaded.forEach((defs, i) => defs.forEach((def) => add(def, `--model-module ${modules[i]}`)));
   return registry;
 }
@@ -254,60 +309,76 @@ function paramTypes(def: ModelDefinition): Record<string, string> {
   }
 }
 
-/** A `--param model.key=value`, as it arrives from the command line. */
-export interface ParamSetting {
-  model: string;
-  key: string;
-  value: JsonValue;
-  /** As given, for messages. */
-  text: string;
+/**
+ * How messages name what set a param: `"params.svm.C"` for settings, the flag for the command line
+ * (`--param svm.C=10`); and the setting that names the run's models.
+ */
+export interface SettingNames {
+  param(model: string, key: string | undefined): string;
+  grid(model: string, key: string, index: number): string;
+  models: string;
 }
 
+export const SETTING_NAMES: SettingNames = {
+  param: (model, key) => `"params.${model}${key === undefined ? '' : `.${key}`}"`,
+  grid: (model, key, index) => `"grid.${model}.${key}[${index}]"`,
+  models: '"models"',
+};
+
 /**
- * The definitions with `--param` values in place of their defaults, each checked against the
- * definition's params schema; a key set this way is no longer tuned (it leaves the grid). An
- * unknown model, key or a value the schema refuses is a usage error naming the known keys and
- * their types.
+ * The definitions as this run trains them: `params` (per model id) in place of their defaults,
+ * each checked against the definition's params schema, and `grid` in place of their own grids. A
+ * key set by `params` is no longer tuned (it leaves the grid). An unknown model, key or a value the
+ * schema refuses is a usage error naming the known keys and their types.
  */
-export function withParams(
+export function withSettings(
   registry: Registry,
   models: readonly ModelDefinition[],
-  settings: readonly ParamSetting[],
+  params: Readonly<Record<string, JsonObject>>,
+  grid: Readonly<Record<string, Record<string, JsonValue[]>>>,
+  names: SettingNames = SETTING_NAMES,
 ): ModelDefinition[] {
-  const byModel = new Map<string, ParamSetting[]>();
-  for (const s of settings) {
-    if (!registry.has(s.model))
-      throw new UsageError(
-        `--param ${s.text}: unknown model id "${s.model}"; known ids: ${[...registry.keys()].join(', ')}`,
-      );
-    if (!models.some((m) => m.id === s.model))
-      throw new UsageError(`--param ${s.text}: ${s.model} is not trained in this run; add it to --models`);
-    byModel.set(s.model, [...(byModel.get(s.model) ?? []), s]);
+  for (const [model, given] of [...Object.entries(params), ...Object.entries(grid)]) {
+    const name = names.param(model, Object.keys(given)[0]);
+    if (!registry.has(model))
+      throw new UsageError(`${name}: unknown model id "${model}"; known ids: ${[...registry.keys()].join(', ')}`);
+    if (!models.some((m) => m.id === model))
+      throw new UsageError(`${name}: ${model} is not trained in this run; add it to ${names.models}`);
   }
+  const check = (def: ModelDefinition, values: JsonObject, name: (key: string) => string) => {
+    if (!def.schema) return;
+    const parsed = def.schema.safeParse(values);
+    if (parsed.success) return;
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? Object.keys(values)[0]);
+    throw new UsageError(
+      `${name(key)}: ${def.id}'s ${key} must be ${paramTypes(def)[key] ?? 'valid'}, not ${JSON.stringify(values[key])}; its params: ${describeParams(def)}`,
+    );
+  };
+  const unknownKey = (def: ModelDefinition, key: string, name: string) => {
+    if (!Object.hasOwn(def.params, key))
+      throw new UsageError(`${name}: ${def.id} has no parameter "${key}"; its params: ${describeParams(def)}`);
+  };
   return models.map((def) => {
-    const mine = byModel.get(def.id);
-    if (!mine) return def;
-    const params: JsonObject = { ...def.params };
-    for (const s of mine) {
-      if (!Object.hasOwn(def.params, s.key))
+    const mine = params[def.id];
+    const theirGrid = grid[def.id];
+    if (mine === undefined && theirGrid === undefined) return def;
+    for (const key of Object.keys(mine ?? {})) unknownKey(def, key, names.param(def.id, key));
+    const merged: JsonObject = { ...def.params, ...mine };
+    if (mine !== undefined)
+      check(def, merged, (key) => names.param(def.id, Object.hasOwn(mine, key) ? key : undefined));
+    for (const [key, values] of Object.entries(theirGrid ?? {})) {
+      unknownKey(def, key, names.grid(def.id, key, 0));
+      if (mine && Object.hasOwn(mine, key))
         throw new UsageError(
-          `--param ${s.text}: ${def.id} has no parameter "${s.key}"; its params: ${describeParams(def)}`,
+          `${names.grid(def.id, key, 0)}: ${def.id}'s ${key} is both set by ${names.param(def.id, key)} and tuned; drop one`,
         );
-      params[s.key] = s.value;
+      values.forEach((value, i) => check(def, { ...merged, [key]: value }, () => names.grid(def.id, key, i)));
     }
-    if (def.schema) {
-      const parsed = def.schema.safeParse(params);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const key = String(issue.path[0] ?? mine[0]!.key);
-        const setting = mine.find((s) => s.key === key) ?? mine[0]!;
-        throw new UsageError(
-          `--param ${setting.text}: ${def.id}'s ${key} must be ${paramTypes(def)[key] ?? 'valid'}, not ${JSON.stringify(params[key])}; its params: ${describeParams(def)}`,
-        );
-      }
-    }
-    const fixed = new Set(mine.map((s) => s.key));
-    const grid = def.grid ? Object.fromEntries(Object.entries(def.grid).filter(([key]) => !fixed.has(key))) : undefined;
-    return { ...def, params, ...(grid ? { grid } : {}) };
+    // A key set by params is fixed: the grid (given or the definition's own) no longer tunes it.
+    const fixed = new Set(Object.keys(mine ?? {}));
+    const tuned = theirGrid ?? def.grid;
+    const left = tuned ? Object.fromEntries(Object.entries(tuned).filter(([key]) => !fixed.has(key))) : undefined;
+    return { ...def, params: merged, ...(left ? { grid: left } : {}) };
   });
 }

@@ -5,7 +5,7 @@
 // format/'s, and nothing here runs tasks.
 import type { DatasetEncoding } from '../data/table.js';
 import type { Library, Preprocessing } from '../ml/estimator.js';
-import type { JsonObject } from '../json.js';
+import type { JsonObject, JsonValue } from '../json.js';
 import {
   higherIsBetter,
   type DefinedMetricId,
@@ -17,7 +17,7 @@ import {
 import type { Summary } from '../ml/stats.js';
 import type { TaskFailure, TaskStop } from '../execution/protocol.js';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Cross-validated scores: each metric's mean, population std and per-fold values. */
 export type CvScores = { k: number; fitMs: Summary } & Record<DefinedMetricId, Summary> &
@@ -199,8 +199,53 @@ export interface Report {
    * in its journal rather than computed; absent for a run never resumed.
    */
   resumed?: { times: number; tasksFromJournal: number };
+  /** The run's resolved settings (absent in reports of version 5 and older). */
+  settings?: RunSettings;
   models: ModelReport[];
 }
+
+/** A data set as settings name it: built in, a name in datasets/, a path or a URL; or a file with its CSV options. */
+export type DatasetSetting =
+  | string
+  | { path: string; label?: string; delimiter?: string; missing?: 'error' | 'drop' };
+
+/**
+ * Everything a run was asked to do, resolved (defaults filled in, paths absolute): the same keys
+ * as a trainpool.config.json, so that `trainpool train --from <run-id>` repeats the run from them.
+ */
+export type RunSettings = {
+  /** null: the data was passed in memory (through the API) and cannot be read again from here. */
+  dataset: DatasetSetting | null;
+  /** The models trained, in order. */
+  models: string[];
+  /** The modules their definitions came from. */
+  modelModule: string[];
+  /** Params given per model id, over each definition's defaults (and no longer tuned). */
+  params?: Record<string, JsonObject>;
+  /** Grids given per model id, in place of each definition's own. */
+  grid?: Record<string, Record<string, JsonValue[]>>;
+  seed: number;
+  /** Absent when the split came from a file. */
+  testSize?: number;
+  splitFile?: string;
+  /** Folds of cross-validation, when there was any (absent with a folds file, which says). */
+  cv?: number;
+  foldsFile?: string;
+  tune: boolean;
+  preprocess?: Preprocessing;
+  /** Most distinct values of a text column, when not the default. */
+  maxCategories?: number;
+  /** Where a JSON download's records are. */
+  records?: string;
+  threads: number;
+  timeout?: number;
+  maxMemoryMb?: number;
+  retries: number;
+  backend: 'piscina' | 'bullmq';
+  /** The time budget and its grace, in seconds, when the run had one. */
+  budget?: number;
+  budgetGrace?: number;
+};
 
 /**
  * Leaderboard order: ok models by the report's sort measure (better first; one a model lacks

@@ -145,6 +145,8 @@ export const reportSchema = z.object({
   sortBy: measure.optional(),
   budget: z.object({ seconds: z.number(), graceSeconds: z.number(), ranOut: z.boolean() }).optional(),
   resumed: z.object({ times: z.number().int(), tasksFromJournal: z.number().int() }).optional(),
+  // Checked where it is used (`train --from`), by the config file's schema.
+  settings: z.record(z.string(), z.unknown()).optional(),
   models: z.array(model),
 });
 
@@ -201,6 +203,9 @@ const UPGRADES: Record<number, (report: Json) => Json> = {
   // 4 -> 5: runs gained `budget` (--budget) and `resumed` (--resume); a run of version 4 had
   // neither, so both stay absent.
   4: (report) => ({ ...report, schemaVersion: 5 }),
+  // 5 -> 6: reports gained `settings` (what repeats the run, `train --from`); a version 5 report
+  // recorded none, so it stays absent.
+  5: (report) => ({ ...report, schemaVersion: 6 }),
 };
 
 /** The oldest version there is an upgrade from. */

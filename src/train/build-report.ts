@@ -3,7 +3,7 @@ import { classCounts } from '../data/dataset.js';
 import type { LoadedDataset } from '../data/load.js';
 import type { ModelDefinition } from '../ml/estimator.js';
 import type { Split } from '../ml/split.js';
-import { SCHEMA_VERSION, type Measure, type ModelReport, type Report } from '../results/report.js';
+import { SCHEMA_VERSION, type Measure, type ModelReport, type Report, type RunSettings } from '../results/report.js';
 
 export interface ReportInputs {
   runId: string;
@@ -14,6 +14,8 @@ export interface ReportInputs {
   folds: number[][] | null;
   /** How the run was asked to split: what the report says about its split and folds. */
   options: { seed: number; testSize: number; splitFile?: string; foldsFile?: string; tune?: boolean; missing?: string };
+  /** What repeats the run (`trainpool train --from <run-id>`). */
+  settings?: RunSettings;
   models: readonly ModelDefinition[];
   rows: ModelReport[];
   /** What the leaderboard sorts by. */
@@ -72,6 +74,7 @@ export function buildReport(x: ReportInputs): Report {
     sortBy: x.sortBy,
     ...(x.budget ? { budget: x.budget } : {}),
     ...(x.resumed ? { resumed: x.resumed } : {}),
+    ...(x.settings ? { settings: x.settings } : {}),
     models: x.rows,
   };
 }
