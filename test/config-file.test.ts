@@ -71,6 +71,33 @@ describe('config file', () => {
     });
   });
 
+  it("holds the leaderboard and download settings too; --param sets one param over the file's params", async () => {
+    const dir = project(
+      JSON.stringify({
+        models: ['knn', 'svm'],
+        params: { knn: { nNeighbors: 3 }, svm: { C: 2 } },
+        sortBy: 'logLoss',
+        columns: ['accuracy', 'logLoss'],
+        budget: '10m',
+        maxCategories: 50,
+      }),
+    );
+    const run = await trainIn(dir, ['--param', 'knn.weights=distance']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const [report] = reports(join(dir, 'results'));
+    expect(report!.sortBy).toEqual({ scope: 'test', id: 'logLoss' });
+    expect(report!.models.find((m) => m.id === 'knn')!.params).toEqual({ nNeighbors: 3, weights: 'distance' });
+    expect(report!.models.find((m) => m.id === 'svm')!.params['C']).toBe(2);
+    expect(report!.budget).toMatchObject({ seconds: 600, graceSeconds: 5 });
+    expect(report!.settings).toMatchObject({
+      params: { knn: { nNeighbors: 3, weights: 'distance' }, svm: { C: 2 } },
+      maxCategories: 50,
+      budget: 600,
+      budgetGrace: 5,
+    });
+  });
+
   it.each([
     ['{ "seed": "x" }', 'trainpool.config.json: "seed" must be a whole number from 0 to 2147483647, not "x"'],
     [
@@ -101,6 +128,9 @@ describe('config file', () => {
       '"params.svm.C": svm is not trained in this run; add it to "models"',
     ],
     ['{ "seed": 1', 'trainpool.config.json: not valid JSON'],
+    ['{ "sortBy": "speed" }', 'trainpool.config.json: "sortBy" must be one of accuracy (acc), balancedAccuracy'],
+    ['{ "budget": "soon" }', 'trainpool.config.json: "budget" must be a duration above 0'],
+    ['{ "budgetGrace": 3 }', 'trainpool.config.json: "budgetGrace" is the grace of "budget"'],
   ])('%s is refused in one line naming the key', async (config, message) => {
     const dir = project(config);
     const run = await trainIn(dir, []);

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root, tempDir } from './support/helpers.js';
+import { SCHEMA_VERSION } from '../src/results/report.js';
 
 interface Result {
   code: number;
@@ -165,7 +166,7 @@ describe('the package, installed into another project', () => {
         const app = await run(process.execPath, ['app.mjs'], project);
         expect(app.stderr).toBe('');
         expect(JSON.parse(app.stdout)).toMatchObject({
-          schemaVersion: 3,
+          schemaVersion: SCHEMA_VERSION,
           dataset: 'clusters',
           classes: ['high', 'low', 'mid'],
           models: [

@@ -66,7 +66,8 @@ const measure = z
   .string({ error: 'must be a metric name such as "accuracy", "auc" or "cv.logLoss"' })
   .superRefine((value, ctx) => {
     const parsed = parseMeasure(value);
-    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+    if (typeof parsed === 'string')
+      ctx.addIssue({ code: 'custom', message: parsed.replace(/^no such metric; choose /, 'must be ') });
   });
 const HEADER = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:/;
 const header = z
