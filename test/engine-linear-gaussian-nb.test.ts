@@ -1,37 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { X3, y3, X2, y2, Q } from './support/engine-data.js';
 import { fromRows, type Matrix } from '../src/ml/matrix.js';
 import { createRandom } from '../src/ml/random.js';
 import { GaussianNBClassifier } from '../src/engines/naive-bayes/gaussian-nb.js';
 
 // Reference values: scikit-learn 1.2.1 GaussianNB() on these rows.
-const X3 = [
-  [0, 0.5],
-  [1, 1.5],
-  [0.5, -0.5],
-  [3, 3.5],
-  [4, 2.5],
-  [3.5, 4],
-  [-2, 3],
-  [-3, 2],
-  [-2.5, 4.5],
-];
-const y3 = Int32Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2]);
-const X2 = [
-  [0, 1],
-  [1, 0],
-  [2, 2],
-  [3, 1],
-  [1.5, 1.5],
-  [2.5, 0.5],
-  [0.5, 2.5],
-  [3.5, 3],
-];
-const y2 = Int32Array.from([0, 0, 1, 1, 0, 1, 0, 1]);
-const Q = fromRows([
-  [1, 1],
-  [2, 3],
-  [-1, 2],
-]);
 const SK_THREE = [
   0.9999999999780664, 2.1933609444413174e-11, 2.4060768321915684e-17, 0.00804887854250028, 0.9919511214575003,
   2.421525273918729e-24, 0.30725222473490355, 7.81329691570016e-25, 0.6927477752650972,

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { X3, y3, Q } from './support/engine-data.js';
 import { fromRows, type Matrix } from '../src/ml/matrix.js';
 import { createRandom } from '../src/ml/random.js';
 import { KNeighborsClassifier } from '../src/engines/knn/knn.js';
 
 // Reference values: scikit-learn 1.2.1 KNeighborsClassifier(n_neighbors=3) on these rows.
-const X3 = [
-  [0, 0.5],
-  [1, 1.5],
-  [0.5, -0.5],
-  [3, 3.5],
-  [4, 2.5],
-  [3.5, 4],
-  [-2, 3],
-  [-3, 2],
-  [-2.5, 4.5],
-];
-const y3 = Int32Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2]);
-const Q = fromRows([
-  [1, 1],
-  [2, 3],
-  [-1, 2],
-]);
 const SK_UNIFORM = [1, 0, 0, 1 / 3, 2 / 3, 0, 1 / 3, 0, 2 / 3];
 const SK_DISTANCE = [1, 0, 0, 0.2768203216716357, 0.7231796783283642, 0, 0.3148473149085403, 0, 0.6851526850914598];
 

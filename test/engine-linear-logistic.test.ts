@@ -1,38 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { X3, y3, X2, y2, Q } from './support/engine-data.js';
 import { fromRows, type Matrix } from '../src/ml/matrix.js';
 import { createRandom } from '../src/ml/random.js';
 import { LogisticRegressionClassifier } from '../src/engines/linear/logistic-regression.js';
 import { minimizeLbfgs } from '../src/engines/linear/lbfgs.js';
 
 // Reference values: scikit-learn 1.2.1 LogisticRegression() (lbfgs) on these rows.
-const X3 = [
-  [0, 0.5],
-  [1, 1.5],
-  [0.5, -0.5],
-  [3, 3.5],
-  [4, 2.5],
-  [3.5, 4],
-  [-2, 3],
-  [-3, 2],
-  [-2.5, 4.5],
-];
-const y3 = Int32Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2]);
-const X2 = [
-  [0, 1],
-  [1, 0],
-  [2, 2],
-  [3, 1],
-  [1.5, 1.5],
-  [2.5, 0.5],
-  [0.5, 2.5],
-  [3.5, 3],
-];
-const y2 = Int32Array.from([0, 0, 1, 1, 0, 1, 0, 1]);
-const Q = fromRows([
-  [1, 1],
-  [2, 3],
-  [-1, 2],
-]);
 const SK_THREE = {
   coef: [
     0.044313880019500804, -0.7738397858156915, 0.7758014357389377, 0.4214271463740098, -0.8201153157584381,

@@ -1,37 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromRows, type Matrix } from '../src/ml/matrix.js';
+import { blobs, sklearnFixture } from './support/engine-data.js';
+import { fromRows } from '../src/ml/matrix.js';
 import { createRandom } from '../src/ml/random.js';
 import { binFeatures, midpoint } from '../src/engines/tree/binning.js';
 import { DecisionTreeClassifier } from '../src/engines/tree/decision-tree.js';
 import { resolveMaxFeatures } from '../src/engines/tree/params.js';
 import { encodeArray } from '../src/engines/encode.js';
-
-function fixture(name: string): { X: Matrix; y: Int32Array; classes: number } {
-  const lines = readFileSync(new URL(`./fixtures/sklearn/${name}.csv`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1);
-  const rows = lines.map((l) => l.split(','));
-  const names = [...new Set(rows.map((r) => r[r.length - 1]!))].sort();
-  return {
-    X: fromRows(rows.map((r) => r.slice(0, -1).map(Number))),
-    y: Int32Array.from(rows, (r) => names.indexOf(r[r.length - 1]!)),
-    classes: names.length,
-  };
-}
-
-function blobs(n: number, cols: number, classes: number, seed: number): { X: Matrix; y: Int32Array } {
-  const random = createRandom(seed);
-  const data: number[][] = [];
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % classes;
-    y[i] = c;
-    data.push(Array.from({ length: cols }, (_, j) => c * (j + 1) * 0.7 + (random() - 0.5) * 3));
-  }
-  return { X: fromRows(data), y };
-}
 
 const roundTrip = (model: DecisionTreeClassifier): DecisionTreeClassifier =>
   DecisionTreeClassifier.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
@@ -126,7 +100,7 @@ describe('DecisionTreeClassifier', () => {
   it('grows the same tree as scikit-learn 1.2 on wine (every feature splits exactly)', () => {
     // DecisionTreeClassifier(random_state=s).fit(wine) for every s in 0..19: 23 nodes, depth 5,
     // root on feature 12 (proline) at 755.0; entropy: 15 nodes, depth 4, root on 6 at 1.575.
-    const { X, y, classes } = fixture('wine');
+    const { X, y, classes } = sklearnFixture('wine');
     for (const [criterion, nodes, depth, feature, threshold] of [
       ['gini', 23, 5, 12, 755],
       ['entropy', 15, 4, 6, 1.575],
@@ -147,7 +121,7 @@ describe('DecisionTreeClassifier', () => {
   it('grows scikit-learn 1.2 trees on digits, whose features turn constant in whole subtrees', () => {
     // DecisionTreeClassifier(random_state=s).fit(digits), s in 0..19: 335 or 337 nodes (ties
     // broken differently), depth 15, root on pixel 36 at 0.5.
-    const { X, y, classes } = fixture('digits');
+    const { X, y, classes } = sklearnFixture('digits');
     for (const seed of [0, 1, 2, 3]) {
       const model = new DecisionTreeClassifier({}, seed);
       model.fit(X, y, classes);

@@ -1,35 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fromRows, type Matrix } from '../src/ml/matrix.js';
-import { createRandom } from '../src/ml/random.js';
+import { blobs, sklearnFixture } from './support/engine-data.js';
+import { fromRows } from '../src/ml/matrix.js';
 import { ExtraTreesClassifier, RandomForestClassifier, type ForestParams } from '../src/engines/tree/forest.js';
 import type { TreeEnsemble } from '../src/engines/tree/ensemble.js';
-
-function fixture(name: string): { X: Matrix; y: Int32Array; classes: number } {
-  const lines = readFileSync(new URL(`./fixtures/sklearn/${name}.csv`, import.meta.url), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1);
-  const rows = lines.map((l) => l.split(','));
-  const names = [...new Set(rows.map((r) => r[r.length - 1]!))].sort();
-  return {
-    X: fromRows(rows.map((r) => r.slice(0, -1).map(Number))),
-    y: Int32Array.from(rows, (r) => names.indexOf(r[r.length - 1]!)),
-    classes: names.length,
-  };
-}
-
-function blobs(n: number, cols: number, classes: number, seed: number): { X: Matrix; y: Int32Array } {
-  const random = createRandom(seed);
-  const data: number[][] = [];
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % classes;
-    y[i] = c;
-    data.push(Array.from({ length: cols }, (_, j) => c * (j + 1) * 0.5 + (random() - 0.5) * 4));
-  }
-  return { X: fromRows(data), y };
-}
 
 type Forest = RandomForestClassifier | ExtraTreesClassifier;
 const kinds = [
@@ -59,8 +32,8 @@ function featuresOfTree(e: TreeEnsemble, t: number): Set<number> {
 
 describe.each(kinds)('%s', (_name, make) => {
   it('is deterministic, depends on the seed, and its JSON predicts bit-identically', () => {
-    const { X, y } = blobs(240, 6, 3, 1);
-    const test = blobs(90, 6, 3, 2).X;
+    const { X, y } = blobs(240, 6, 3, 1, 0.5, 4);
+    const test = blobs(90, 6, 3, 2, 0.5, 4).X;
     const a = make({ nEstimators: 12 }, 5);
     const b = make({ nEstimators: 12 }, 5);
     const c = make({ nEstimators: 12 }, 6);
@@ -75,7 +48,7 @@ describe.each(kinds)('%s', (_name, make) => {
   });
 
   it('averages its trees: probabilities sum to 1 and predict is their argmax', () => {
-    const { X, y } = blobs(200, 4, 4, 3);
+    const { X, y } = blobs(200, 4, 4, 3, 0.5, 4);
     const model = make({ nEstimators: 7, maxDepth: 4 }, 0);
     model.fit(X, y, 4);
     const proba = model.predictProba(X);
@@ -95,7 +68,7 @@ describe.each(kinds)('%s', (_name, make) => {
   });
 
   it('draws features at every split, not once per tree', () => {
-    const { X, y } = blobs(300, 6, 3, 4);
+    const { X, y } = blobs(300, 6, 3, 4, 0.5, 4);
     const model = make({ nEstimators: 1, maxFeatures: 1 }, 0);
     model.fit(X, y, 3);
     expect(featuresOfTree(model.ensemble, 0).size).toBeGreaterThan(3);
@@ -141,7 +114,7 @@ describe.each(kinds)('%s', (_name, make) => {
 
 describe('RandomForestClassifier', () => {
   it('without bootstrap or feature sampling grows exact CART trees (scikit-learn 1.2 on wine)', () => {
-    const { X, y, classes } = fixture('wine');
+    const { X, y, classes } = sklearnFixture('wine');
     const model = new RandomForestClassifier({ nEstimators: 3, bootstrap: false, maxFeatures: null }, 0);
     model.fit(X, y, classes);
     const e = model.ensemble;
@@ -195,7 +168,7 @@ describe('ExtraTreesClassifier', () => {
   it('stores leaf fractions that match the training rows its thresholds send there', () => {
     // Coarse quantile bins (8 per feature) put many values in each bin: the thresholds must still
     // send every training row to the leaf its bins went to during fitting.
-    const { X, y } = blobs(300, 3, 3, 9);
+    const { X, y } = blobs(300, 3, 3, 9, 0.5, 4);
     for (const maxBins of [8, 255]) {
       const model = new ExtraTreesClassifier({ nEstimators: 5, maxBins }, 4);
       model.fit(X, y, 3);
@@ -217,8 +190,8 @@ describe('ExtraTreesClassifier', () => {
   });
 
   it('is close to a forest on a simple problem', () => {
-    const { X, y } = blobs(300, 5, 3, 12);
-    const test = blobs(300, 5, 3, 13);
+    const { X, y } = blobs(300, 5, 3, 12, 0.5, 4);
+    const test = blobs(300, 5, 3, 13, 0.5, 4);
     const accuracy = (m: Forest): number => {
       const p = m.predict(test.X);
       let ok = 0;

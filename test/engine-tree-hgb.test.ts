@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fromRows, type Matrix } from '../src/ml/matrix.js';
+import { blobs } from './support/engine-data.js';
+import { fromRows } from '../src/ml/matrix.js';
 import { createRandom } from '../src/ml/random.js';
 import { HistGradientBoostingClassifier, stratifiedSplit } from '../src/engines/tree/hist-gradient-boosting.js';
-
-function blobs(n: number, cols: number, classes: number, seed: number, noise = 3): { X: Matrix; y: Int32Array } {
-  const random = createRandom(seed);
-  const data: number[][] = [];
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % classes;
-    y[i] = c;
-    data.push(Array.from({ length: cols }, (_, j) => c * (j + 1) * 0.6 + (random() - 0.5) * noise));
-  }
-  return { X: fromRows(data), y };
-}
 
 const sigmoid = (r: number): number => 1 / (1 + Math.exp(-r));
 
@@ -63,19 +52,19 @@ describe('HistGradientBoostingClassifier', () => {
   });
 
   it('grows one tree per iteration for two classes and one per class for more', () => {
-    const two = blobs(200, 3, 2, 1);
+    const two = blobs(200, 3, 2, 1, 0.6);
     const binary = new HistGradientBoostingClassifier({ maxIter: 7 }, 0);
     binary.fit(two.X, two.y, 2);
     expect(binary.nIter).toBe(7);
     expect(binary.ensemble.trees).toBe(7);
-    const four = blobs(200, 3, 4, 1);
+    const four = blobs(200, 3, 4, 1, 0.6);
     const multi = new HistGradientBoostingClassifier({ maxIter: 7 }, 0);
     multi.fit(four.X, four.y, 4);
     expect(multi.ensemble.trees).toBe(28);
   });
 
   it('keeps to maxLeafNodes, maxDepth and minSamplesLeaf', () => {
-    const { X, y } = blobs(600, 4, 3, 2);
+    const { X, y } = blobs(600, 4, 3, 2, 0.6);
     const model = new HistGradientBoostingClassifier({ maxIter: 5, maxLeafNodes: 6, minSamplesLeaf: 25 }, 0);
     model.fit(X, y, 3);
     const e = model.ensemble;
@@ -92,8 +81,8 @@ describe('HistGradientBoostingClassifier', () => {
   });
 
   it('is deterministic and its JSON predicts bit-identically', () => {
-    const { X, y } = blobs(300, 5, 3, 3);
-    const test = blobs(100, 5, 3, 4).X;
+    const { X, y } = blobs(300, 5, 3, 3, 0.6);
+    const test = blobs(100, 5, 3, 4, 0.6).X;
     const a = new HistGradientBoostingClassifier({ maxIter: 20, earlyStopping: true }, 9);
     const b = new HistGradientBoostingClassifier({ maxIter: 20, earlyStopping: true }, 9);
     a.fit(X, y, 3);
@@ -105,7 +94,7 @@ describe('HistGradientBoostingClassifier', () => {
   });
 
   it('gives probabilities that sum to 1, and predict is their argmax', () => {
-    const { X, y } = blobs(240, 4, 4, 5);
+    const { X, y } = blobs(240, 4, 4, 5, 0.6);
     const model = new HistGradientBoostingClassifier({ maxIter: 15 }, 0);
     model.fit(X, y, 4);
     const proba = model.predictProba(X);
@@ -118,7 +107,7 @@ describe('HistGradientBoostingClassifier', () => {
   });
 
   it('stops early by scikit-learn rule on the held-out loss', () => {
-    const { X, y } = blobs(2000, 3, 3, 6, 8);
+    const { X, y } = blobs(2000, 3, 3, 6, 0.6, 8);
     const model = new HistGradientBoostingClassifier({ maxIter: 500, earlyStopping: true, learningRate: 0.5 }, 0);
     model.fit(X, y, 3);
     const scores = model.validationScores;
@@ -195,8 +184,8 @@ describe('HistGradientBoostingClassifier', () => {
   });
 
   it('learns a clean problem', () => {
-    const { X, y } = blobs(600, 4, 3, 7);
-    const test = blobs(600, 4, 3, 8);
+    const { X, y } = blobs(600, 4, 3, 7, 0.6);
+    const test = blobs(600, 4, 3, 8, 0.6);
     const model = new HistGradientBoostingClassifier({}, 0);
     model.fit(X, y, 3);
     const p = model.predict(test.X);
