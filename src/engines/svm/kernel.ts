@@ -102,6 +102,54 @@ export function rowNorms(rows: Float64Array, count: number, d: number, out: Floa
   }
 }
 
+/**
+ * out[r] = the dot product of the d values at R[pi..] with those at R[p_r..], r < 8, each summed in
+ * feature order (so every caller gets the same bits for the same pair). Eight at a time: each x_i
+ * value loaded serves eight independent sums.
+ */
+export function dots8(
+  R: Float64Array,
+  pi: number,
+  p0: number,
+  p1: number,
+  p2: number,
+  p3: number,
+  p4: number,
+  p5: number,
+  p6: number,
+  p7: number,
+  d: number,
+  out: Float64Array,
+): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let s7 = 0;
+  for (let k = 0; k < d; k++) {
+    const x = R[pi + k]!;
+    s0 += x * R[p0 + k]!;
+    s1 += x * R[p1 + k]!;
+    s2 += x * R[p2 + k]!;
+    s3 += x * R[p3 + k]!;
+    s4 += x * R[p4 + k]!;
+    s5 += x * R[p5 + k]!;
+    s6 += x * R[p6 + k]!;
+    s7 += x * R[p7 + k]!;
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+  out[4] = s4;
+  out[5] = s5;
+  out[6] = s6;
+  out[7] = s7;
+}
+
 /** The largest Float32Array this engine allocates (4 GB): typed arrays have a length limit. */
 export const MAX_FLOATS = 2 ** 30;
 
@@ -174,44 +222,23 @@ export class LazyGram {
     const sqi = norms[gi]!;
     this.evaluations += missing;
     let t = 0;
+    const dots = this.dots;
     // Eight entries at a time: eight independent sums keep the floating-point units busy.
     for (; t + 7 < missing; t += 8) {
-      const p0 = global[pending[t]!]! * d;
-      const p1 = global[pending[t + 1]!]! * d;
-      const p2 = global[pending[t + 2]!]! * d;
-      const p3 = global[pending[t + 3]!]! * d;
-      const p4 = global[pending[t + 4]!]! * d;
-      const p5 = global[pending[t + 5]!]! * d;
-      const p6 = global[pending[t + 6]!]! * d;
-      const p7 = global[pending[t + 7]!]! * d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let s4 = 0;
-      let s5 = 0;
-      let s6 = 0;
-      let s7 = 0;
-      for (let k = 0; k < d; k++) {
-        const x = R[pi + k]!;
-        s0 += x * R[p0 + k]!;
-        s1 += x * R[p1 + k]!;
-        s2 += x * R[p2 + k]!;
-        s3 += x * R[p3 + k]!;
-        s4 += x * R[p4 + k]!;
-        s5 += x * R[p5 + k]!;
-        s6 += x * R[p6 + k]!;
-        s7 += x * R[p7 + k]!;
-      }
-      const dots = this.dots;
-      dots[0] = s0;
-      dots[1] = s1;
-      dots[2] = s2;
-      dots[3] = s3;
-      dots[4] = s4;
-      dots[5] = s5;
-      dots[6] = s6;
-      dots[7] = s7;
+      dots8(
+        R,
+        pi,
+        global[pending[t]!]! * d,
+        global[pending[t + 1]!]! * d,
+        global[pending[t + 2]!]! * d,
+        global[pending[t + 3]!]! * d,
+        global[pending[t + 4]!]! * d,
+        global[pending[t + 5]!]! * d,
+        global[pending[t + 6]!]! * d,
+        global[pending[t + 7]!]! * d,
+        d,
+        dots,
+      );
       for (let r = 0; r < 8; r++) {
         const q = pending[t + r]!;
         const h = global[q]!;

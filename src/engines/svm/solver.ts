@@ -15,7 +15,7 @@
 // sized once for the largest problem and reused, so fitting allocates nothing per pair or per
 // iteration.
 
-import { MAX_FLOATS, type LazyGram } from './kernel.js';
+import { dots8, MAX_FLOATS, type LazyGram } from './kernel.js';
 
 // libsvm's TAU (1e-12), the curvature used when a pair's is not positive, is written as a literal
 // where it is used: a module-level constant is a context slot to V8, and merging it with a computed
@@ -66,6 +66,7 @@ export class SmoSolver {
   private freeCount = 0;
   private slots = 0;
   private readonly work = new Int32Array(2);
+  private readonly dots = new Float64Array(8);
   // Position swaps of one shrinking pass, applied to the cached rows together at its end.
   private readonly swapLog: Int32Array;
   private swapCount = 0;
@@ -525,43 +526,19 @@ export class SmoSolver {
     const yi = yf[i]!;
     this.kernelEvaluations += to - from;
     let j = from;
+    const dots = this.dots;
     for (; j + 7 < to; j += 8) {
       const p0 = j * d;
-      const p1 = p0 + d;
-      const p2 = p1 + d;
-      const p3 = p2 + d;
-      const p4 = p3 + d;
-      const p5 = p4 + d;
-      const p6 = p5 + d;
-      const p7 = p6 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let s4 = 0;
-      let s5 = 0;
-      let s6 = 0;
-      let s7 = 0;
-      for (let k = 0; k < d; k++) {
-        const v = X[pi + k]!;
-        s0 += v * X[p0 + k]!;
-        s1 += v * X[p1 + k]!;
-        s2 += v * X[p2 + k]!;
-        s3 += v * X[p3 + k]!;
-        s4 += v * X[p4 + k]!;
-        s5 += v * X[p5 + k]!;
-        s6 += v * X[p6 + k]!;
-        s7 += v * X[p7 + k]!;
-      }
+      dots8(X, pi, p0, p0 + d, p0 + 2 * d, p0 + 3 * d, p0 + 4 * d, p0 + 5 * d, p0 + 6 * d, p0 + 7 * d, d, dots);
       const o = offset + j;
-      slab[o] = yi * yf[j]! * Math.exp(g * (sqi + xsq[j]! - 2 * s0));
-      slab[o + 1] = yi * yf[j + 1]! * Math.exp(g * (sqi + xsq[j + 1]! - 2 * s1));
-      slab[o + 2] = yi * yf[j + 2]! * Math.exp(g * (sqi + xsq[j + 2]! - 2 * s2));
-      slab[o + 3] = yi * yf[j + 3]! * Math.exp(g * (sqi + xsq[j + 3]! - 2 * s3));
-      slab[o + 4] = yi * yf[j + 4]! * Math.exp(g * (sqi + xsq[j + 4]! - 2 * s4));
-      slab[o + 5] = yi * yf[j + 5]! * Math.exp(g * (sqi + xsq[j + 5]! - 2 * s5));
-      slab[o + 6] = yi * yf[j + 6]! * Math.exp(g * (sqi + xsq[j + 6]! - 2 * s6));
-      slab[o + 7] = yi * yf[j + 7]! * Math.exp(g * (sqi + xsq[j + 7]! - 2 * s7));
+      slab[o] = yi * yf[j]! * Math.exp(g * (sqi + xsq[j]! - 2 * dots[0]!));
+      slab[o + 1] = yi * yf[j + 1]! * Math.exp(g * (sqi + xsq[j + 1]! - 2 * dots[1]!));
+      slab[o + 2] = yi * yf[j + 2]! * Math.exp(g * (sqi + xsq[j + 2]! - 2 * dots[2]!));
+      slab[o + 3] = yi * yf[j + 3]! * Math.exp(g * (sqi + xsq[j + 3]! - 2 * dots[3]!));
+      slab[o + 4] = yi * yf[j + 4]! * Math.exp(g * (sqi + xsq[j + 4]! - 2 * dots[4]!));
+      slab[o + 5] = yi * yf[j + 5]! * Math.exp(g * (sqi + xsq[j + 5]! - 2 * dots[5]!));
+      slab[o + 6] = yi * yf[j + 6]! * Math.exp(g * (sqi + xsq[j + 6]! - 2 * dots[6]!));
+      slab[o + 7] = yi * yf[j + 7]! * Math.exp(g * (sqi + xsq[j + 7]! - 2 * dots[7]!));
     }
     for (; j < to; j++) {
       const pj = j * d;
