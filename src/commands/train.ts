@@ -277,7 +277,7 @@ Examples:
   ${name} --dataset wine --dataset ./my-data.csv --label species
   ${name} --dataset openml:61 --dataset https://example.org/data.csv.gz
   ${name} --models svm,random-forest --threads 1
-  ${name} --split-file ../shared/reference/iris_split_42.json
+  ${name} --split-file test/fixtures/iris_split_42.json
   ${name} --cv 5 --tune
   ${name} --dataset test/fixtures/sklearn/breast-cancer.csv --sort-by auc
   ${name} --param svm.C=10 --param knn.nNeighbors=7 --columns accuracy,logLoss,fit
