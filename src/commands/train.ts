@@ -117,7 +117,10 @@ function program(): Command {
     )
     .addOption(datasetOption('train on'))
     .addOption(
-      new Option('--models <ids>', 'comma-separated model ids to train (default: all registered)').argParser(commaList),
+      new Option(
+        '--models <ids>',
+        'comma-separated model ids to train (default: every model not marked default: false, which leaves out the *-mljs ones)',
+      ).argParser(commaList),
     )
     .addOption(
       new Option(
