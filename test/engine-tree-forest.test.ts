@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blobs, sklearnFixture } from './support/engine-data.js';
+import { expectProbaArgmax } from './support/engine-checks.js';
 import { fromRows } from '../src/ml/matrix.js';
 import { ExtraTreesClassifier, RandomForestClassifier, type ForestParams } from '../src/engines/tree/forest.js';
 import type { TreeEnsemble } from '../src/engines/tree/ensemble.js';
@@ -55,10 +56,9 @@ describe.each(kinds)('%s', (_name, make) => {
     const labels = model.predict(X);
     const e = model.ensemble;
     expect(e.trees).toBe(7);
+    expectProbaArgmax(proba, labels, X.rows, 4);
     for (let i = 0; i < X.rows; i++) {
       const row = Array.from(proba.subarray(i * 4, i * 4 + 4));
-      expect(row.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
-      expect(labels[i]).toBe(row.indexOf(Math.max(...row)));
       for (let c = 0; c < 4; c++) {
         let sum = 0;
         for (let t = 0; t < e.trees; t++) sum += e.values[e.leaf(t, X, i) * 4 + c]!;

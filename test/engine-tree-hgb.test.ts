@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blobs } from './support/engine-data.js';
+import { expectProbaArgmax } from './support/engine-checks.js';
 import { fromRows } from '../src/ml/matrix.js';
 import { createRandom } from '../src/ml/random.js';
 import { HistGradientBoostingClassifier, stratifiedSplit } from '../src/engines/tree/hist-gradient-boosting.js';
@@ -97,13 +98,7 @@ describe('HistGradientBoostingClassifier', () => {
     const { X, y } = blobs(240, 4, 4, 5, 0.6);
     const model = new HistGradientBoostingClassifier({ maxIter: 15 }, 0);
     model.fit(X, y, 4);
-    const proba = model.predictProba(X);
-    const labels = model.predict(X);
-    for (let i = 0; i < X.rows; i++) {
-      const row = Array.from(proba.subarray(i * 4, i * 4 + 4));
-      expect(row.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
-      expect(labels[i]).toBe(row.indexOf(Math.max(...row)));
-    }
+    expectProbaArgmax(model.predictProba(X), model.predict(X), X.rows, 4);
   });
 
   it('stops early by scikit-learn rule on the held-out loss', () => {

@@ -3,7 +3,7 @@
 // train/, results/, data/, execution/). Nothing else imports from here.
 import { resolve } from 'node:path';
 import type { RunHow, TrainOptions } from '../api/train.js';
-import { checkSettings, type TrainSettings } from '../api/settings.js';
+import { checkSettings, settingsSchema, type TrainSettings } from '../api/settings.js';
 import { findConfig, loadConfig } from '../cli/config.js';
 import { guard, useColor } from '../cli/common.js';
 import { addCsvOptions, addSourceOptions, checkCsvFlagsApply, datasetOption } from '../cli/data-options.js';
@@ -33,43 +33,11 @@ import { catchInterrupts } from '../train/interrupt.js';
 import { reserveStdout } from '../train/progress.js';
 import { readSavedRun } from '../train/resume.js';
 
-/** Flags that are settings (api/settings.ts): the same names, camel case. */
-const SETTING_FLAGS = [
-  'dataset',
-  'label',
-  'delimiter',
-  'missing',
-  'maxCategories',
-  'records',
-  'header',
-  'sha256',
-  'fetchConcurrency',
-  'offline',
-  'refresh',
-  'fetchTimeout',
-  'fetchRetries',
-  'maxDownloadMb',
-  'models',
-  'modelModule',
-  'seed',
-  'testSize',
-  'splitFile',
-  'cv',
-  'foldsFile',
-  'tune',
-  'preprocess',
-  'threads',
-  'timeout',
-  'maxMemoryMb',
-  'retries',
-  'backend',
-  'redis',
-  'budget',
-  'budgetGrace',
-  'sortBy',
-  'columns',
-  'resultsDir',
-] as const;
+/**
+ * Flags that are settings: every key of the settings schema, under the same name, camel case
+ * (`params` and `grid` have no flag of that name: --param sets params, grids come from files).
+ */
+const SETTING_FLAGS = Object.keys(settingsSchema.shape);
 
 /**
  * Settings that decide a run's tasks (and --param, which sets `params`): a resumed run keeps its

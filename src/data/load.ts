@@ -199,6 +199,27 @@ async function readOtherFormat(
   }
 }
 
+/** A CSV file, parsed on a thread of its own when it is large (or `thread` says so). */
+async function readCsvFile(
+  path: string,
+  spec: DatasetSpec,
+  options: CsvOptions,
+  thread: 'auto' | 'never' | 'always',
+  signal?: AbortSignal,
+) {
+  const request: LoaderRequest = { path, file: spec.file!, name: spec.name, options };
+  let size = 0;
+  try {
+    size = statSync(request.path).size;
+  } catch {
+    // readCsv says what is wrong with the path.
+  }
+  return thread === 'always' || (thread === 'auto' && size >= THREAD_BYTES)
+    ? readCsvOnThread(request, signal)
+    : // Loaded on demand: a run on the built-in data set does not pay for csv-parse.
+      (await import('./csv.js')).readCsv(request.path, request.file, request.name, options);
+}
+
 /** Loads one data set; `thread` decides whether a file is parsed off this thread. */
 export async function loadDataset(
   spec: DatasetSpec,
@@ -210,29 +231,9 @@ export async function loadDataset(
   if (spec.url || spec.openml) return loadRemote(spec, options, remote);
   if (!spec.path) return builtin(spec);
   const started = performance.now();
-  if (/\.(arff|json)$/i.test(spec.path)) {
-    const table = await readOtherFormat(spec, options, remote);
-    return {
-      spec,
-      dataset: table.dataset,
-      encoding: table.encoding,
-      droppedRows: table.droppedRows,
-      table,
-      readMs: performance.now() - started,
-    };
-  }
-  const request: LoaderRequest = { path: spec.path, file: spec.file!, name: spec.name, options };
-  let size = 0;
-  try {
-    size = statSync(spec.path).size;
-  } catch {
-    // readCsv says what is wrong with the path.
-  }
-  const table =
-    thread === 'always' || (thread === 'auto' && size >= THREAD_BYTES)
-      ? await readCsvOnThread(request, signal)
-      : // Loaded on demand: a run on the built-in data set does not pay for csv-parse.
-        await (await import('./csv.js')).readCsv(request.path, request.file, request.name, options);
+  const table = /\.(arff|json)$/i.test(spec.path)
+    ? await readOtherFormat(spec, options, remote)
+    : await readCsvFile(spec.path, spec, options, thread, signal);
   return {
     spec,
     dataset: table.dataset,

@@ -57,19 +57,23 @@ export async function readReport(file: string): Promise<Report> {
   }
 }
 
-/** Every run folder in `resultsDir`, with what had to be skipped and why. */
-export async function scanRuns(resultsDir: string): Promise<RunScan> {
-  let entries;
+/** The entries of the results folder; a missing one is a UsageError ending with `hint`. */
+async function resultsEntries(resultsDir: string, hint: string) {
   try {
-    entries = await readdir(resultsDir, { withFileTypes: true });
+    return await readdir(resultsDir, { withFileTypes: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
       code === 'ENOENT'
-        ? `no results folder at ${shown(resultsDir)}; run \`npm run train\` first, or pass --results-dir`
+        ? `no results folder at ${shown(resultsDir)}${hint}`
         : `cannot read ${shown(resultsDir)}: ${(error as Error).message}`,
     );
   }
+}
+
+/** Every run folder in `resultsDir`, with what had to be skipped and why. */
+export async function scanRuns(resultsDir: string): Promise<RunScan> {
+  const entries = await resultsEntries(resultsDir, `; run \`npm run train\` first, or pass --results-dir`);
   const skipped: Skipped[] = [];
   const found = await Promise.all(
     entries
@@ -209,17 +213,10 @@ async function createdAtOf(dir: string): Promise<string | undefined> {
 async function resumableRuns(
   resultsDir: string,
 ): Promise<{ candidates: Candidate[]; complete: Set<string>; unsaved: Set<string> }> {
-  let entries;
-  try {
-    entries = await readdir(resultsDir, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `no results folder at ${shown(resultsDir)}: there is no run to resume; pass --results-dir if it is elsewhere`
-        : `cannot read ${shown(resultsDir)}: ${(error as Error).message}`,
-    );
-  }
+  const entries = await resultsEntries(
+    resultsDir,
+    ': there is no run to resume; pass --results-dir if it is elsewhere',
+  );
   const candidates: Candidate[] = [];
   const complete = new Set<string>();
   /** Runs with work left that kept no settings to resume from (written before runs kept them). */
